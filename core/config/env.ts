@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/**
+ * Every setting the runtime reads from the environment. Parsed once at start-up; nothing else
+ * reads `process.env`.
+ */
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: optionalString,
+    AUTH_TOKEN: optionalString,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    PUBLIC_URL: optionalString,
+    /** Upper bound of a request body in bytes. */
+    MAX_BODY_BYTES: z.coerce.number().int().positive().default(1_048_576),
+    /** Multiplies every retry delay; tests shrink it to keep runs short. */
+    RETRY_DELAY_SCALE: z.coerce.number().positive().default(1),
+    OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
+    TRASH_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
+    SERVE_WEB: boolish.default(true),
+  })
+  .transform((env) => ({ ...env, isLoopback: LOOPBACK.has(env.HOST) }))
+  .superRefine((env, ctx) => {
+    if (!env.isLoopback && !env.AUTH_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_TOKEN'],
+        message: `HOST=${env.HOST} is reachable beyond this machine; set AUTH_TOKEN so /api requests need a token`,
+      });
+    }
+  });
+
+export type Env = z.output<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once, failing with one readable line per problem. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import type { Database, Db } from '../db/client';
+import { outbox } from '../db/schema';
+import { definitionOf } from '../events/catalog';
+import type { TaskwireEvent } from '../events/define-event';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { EventBus } from '../ports/bus';
+
+/** Appends events to the outbox inside the caller's transaction. */
+export async function writeOutbox(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(outbox).values(
+    events.map((event) => ({
+      eventId: event.id,
+      type: event.type,
+      topic: definitionOf(event.type)?.topic ?? 'task-events',
+      partitionKey: event.partitionkey,
+      event,
+    })),
+  );
+}
+
+interface ClaimedRow {
+  id: number;
+  partition_key: string;
+  event: TaskwireEvent | string;
+}
+
+export interface RelayOptions {
+  database: Database;
+  bus: EventBus;
+  log: Logger;
+  metrics?: Metrics;
+  /** How often to look for rows nobody announced (a crashed process's, another process's). */
+  pollMs?: number;
+  /** How long a claim holds before another relay may take the rows over. */
+  leaseMs?: number;
+  /** Partition keys claimed per round. */
+  batchKeys?: number;
+}
+
+/** Serialises claims so that one key's rows are never split between two relays. */
+const CLAIM_LOCK = 727_104_302;
+
+/**
+ * Publishes outbox rows after their transaction commits: at least once, in order per partition key,
+ * and safe with several relays running (each claims whole keys under a lease; a crashed relay's
+ * claims expire after `leaseMs`). `kick()` after a commit makes delivery immediate; the poll is the
+ * safety net.
+ */
+export class OutboxRelay {
+  readonly owner = randomUUID();
+  readonly #opts: Required<Omit<RelayOptions, 'metrics'>> & { metrics?: Metrics };
+  #timer: NodeJS.Timeout | undefined;
+  #draining: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+
+  constructor(opts: RelayOptions) {
+    this.#opts = { pollMs: 1000, leaseMs: 30_000, batchKeys: 200, ...opts };
+  }
+
+  start(): void {
+    this.#stopped = false;
+    const tick = () => {
+      this.kick();
+      this.#timer = setTimeout(tick, this.#opts.pollMs);
+      this.#timer.unref();
+    };
+    tick();
+  }
+
+  /** Asks for a drain soon; calls during a drain coalesce into one more round. */
+  kick(): void {
+    if (this.#stopped) return;
+    if (this.#draining) {
+      this.#again = true;
+      return;
+    }
+    this.#draining = this.#drainLoop().finally(() => {
+      this.#draining = undefined;
+    });
+  }
+
+  /** Publishes until the outbox holds nothing this relay can claim. */
+  async drain(): Promise<void> {
+    while (this.#draining) await this.#draining;
+    this.#draining = this.#drainLoop();
+    try {
+      await this.#draining;
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+
+  async stop(opts: { drain?: boolean; timeoutMs?: number } = {}): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (opts.drain) {
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, opts.timeoutMs ?? 10_000).unref());
+      await Promise.race([this.drain().catch(() => {}), deadline]);
+    }
+    this.#stopped = true;
+    if (this.#draining)
+      await Promise.race([this.#draining.catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+  }
+
+  async #drainLoop(): Promise<void> {
+    do {
+      this.#again = false;
+      let claimed = 0;
+      try {
+        claimed = await this.#round();
+      } catch (err) {
+        this.#opts.log.error({ err }, 'outbox relay round failed');
+        return;
+      }
+      if (claimed > 0) this.#again = true;
+    } while (this.#again && !this.#stopped);
+  }
+
+  async #round(): Promise<number> {
+    const rows = await this.#claim();
+    if (rows.length === 0) return 0;
+    const byKey = new Map<string, { id: number; event: TaskwireEvent }[]>();
+    for (const row of rows) {
+      const event = typeof row.event === 'string' ? (JSON.parse(row.event) as TaskwireEvent) : row.event;
+      const list = byKey.get(row.partition_key) ?? [];
+      list.push({ id: Number(row.id), event });
+      byKey.set(row.partition_key, list);
+    }
+    await Promise.all([...byKey.values()].map((list) => this.#publishKey(list)));
+    return rows.length;
+  }
+
+  async #publishKey(list: { id: number; event: TaskwireEvent }[]): Promise<void> {
+    const { bus, database, metrics, log } = this.#opts;
+    const done: number[] = [];
+    try {
+      for (const { id, event } of list) {
+        await bus.publish([event]);
+        metrics?.eventsPublished.inc({ type: event.type });
+        done.push(id);
+      }
+    } catch (err) {
+      const failed = list[done.length];
+      log.warn({ err, eventId: failed?.event.id }, 'publishing from the outbox failed; will retry');
+      if (failed) {
+        await database.db.execute(sql`
+          update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 500)},
+            lease_until = now() + interval '1 second'
+          where id = ${failed.id} and lease_owner = ${this.owner}`);
+      }
+    } finally {
+      if (done.length > 0) {
+        await database.db.execute(sql`
+          update outbox set published_at = now(), lease_owner = null, lease_until = null
+          where id in (${sql.join(
+            done.map((id) => sql`${id}`),
+            sql`, `,
+          )})`);
+      }
+    }
+  }
+
+  /**
+   * Leases every unpublished row of up to `batchKeys` partition keys whose oldest unpublished row
+   * nobody holds. Taking whole keys keeps each key's events in order across relays.
+   */
+  async #claim(): Promise<ClaimedRow[]> {
+    const { database, leaseMs, batchKeys, metrics } = this.#opts;
+    const rows = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+      return database.rows<ClaimedRow>(
+        sql`
+        with heads as (
+          select distinct on (partition_key) partition_key, lease_until
+          from outbox where published_at is null
+          order by partition_key, id
+        ), free as (
+          select partition_key from heads where lease_until is null or lease_until < now()
+          limit ${batchKeys}
+        )
+        update outbox o set lease_owner = ${this.owner}, lease_until = now() + ${`${leaseMs} milliseconds`}::interval
+        where o.published_at is null and o.partition_key in (select partition_key from free)
+        returning o.id, o.partition_key, o.event`,
+        tx,
+      );
+    });
+    if (metrics && rows.length === 0) metrics.outboxPending.set(0);
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+}
+
+/** Deletes published rows older than the replay window. */
+export async function pruneOutbox(database: Database, olderThanHours = 24 * 7): Promise<number> {
+  const rows = await database.rows<{ id: number }>(
+    sql`delete from outbox where published_at < now() - ${`${olderThanHours} hours`}::interval returning id`,
+  );
+  return rows.length;
+}

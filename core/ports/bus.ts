@@ -1,0 +1,75 @@
+import type { TaskwireEvent } from '../events/define-event';
+
+/** Knative's delivery spec, as a Trigger or Subscription declares it. */
+export interface DeliverySpec {
+  /** Retries after the first attempt. */
+  retry: number;
+  backoffPolicy: 'exponential' | 'linear';
+  /** First backoff delay in milliseconds (Knative's `backoffDelay`). */
+  backoffDelayMs: number;
+}
+
+export const DEFAULT_DELIVERY: DeliverySpec = { retry: 5, backoffPolicy: 'exponential', backoffDelayMs: 200 };
+
+/** The result of one delivery attempt, in HTTP terms whatever the transport. */
+export interface DeliveryResult {
+  status: number;
+  detail?: string;
+}
+
+export type Deliver = (event: TaskwireEvent) => Promise<DeliveryResult>;
+
+export interface Subscription {
+  /** The consuming function's id; one consumer group per function. */
+  consumer: string;
+  /** Event types this subscriber is triggered by (exact match, like a Trigger filter). */
+  types: readonly string[];
+  deliver: Deliver;
+  delivery: DeliverySpec;
+}
+
+export interface EventBus {
+  readonly kind: string;
+  /**
+   * Publishes events; resolves once they are durably accepted. Events sharing a partition key are
+   * published in the given order.
+   */
+  publish(events: readonly TaskwireEvent[]): Promise<void>;
+  subscribe(subscription: Subscription): void;
+  start(): Promise<void>;
+  /** Stops consuming; in-flight deliveries finish or are abandoned for redelivery later. */
+  stop(): Promise<void>;
+  healthy(): Promise<boolean>;
+}
+
+export interface DeadLetter {
+  consumer: string;
+  event: TaskwireEvent;
+  status: number | null;
+  reason: string;
+  attempts: number;
+}
+
+export interface DeadLetterSink {
+  record(entry: DeadLetter): Promise<void>;
+}
+
+/**
+ * Knative's data-plane contract: these statuses (and network failures) are retried; every other
+ * non-2xx is final and goes straight to the dead letter sink.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 404 || status === 408 || status === 409 || status === 429;
+}
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+export function backoffDelay(spec: DeliverySpec, attempt: number, scale = 1): number {
+  const base =
+    spec.backoffPolicy === 'exponential'
+      ? spec.backoffDelayMs * 2 ** attempt
+      : spec.backoffDelayMs * (attempt + 1);
+  return Math.min(base, 5 * 60_000) * scale;
+}

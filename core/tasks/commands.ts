@@ -1,0 +1,250 @@
+import type { Db } from '../db/client';
+import { taskSeries } from '../db/schema';
+import {
+  applyPatch,
+  type CreateTaskInput,
+  completeTask as completeTransition,
+  newTask,
+  reopenTask as reopenTransition,
+  restoreTask as restoreTransition,
+  type Task,
+  TaskRuleError,
+  type TaskView,
+  trashTask,
+  type UpdateTaskInput,
+} from '../domain/task';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import {
+  TaskCompleted,
+  TaskCreated,
+  TaskDeleted,
+  TaskPurged,
+  TaskReopened,
+  TaskRestored,
+  TaskUpdated,
+} from '../events/catalog';
+import type { EventMeta, TaskwireEvent } from '../events/define-event';
+import type { Logger } from '../observability/logger';
+import type { Clock } from '../ports/clock';
+import { getSettings } from '../settings/settings';
+import { findTask, insertTask, removeTask, saveTask, viewOf } from './repository';
+
+/** What a task command needs: the clock, ids, the actor, and a transaction that also writes events. */
+export interface CommandContext {
+  clock: Clock;
+  newId: () => string;
+  log: Logger;
+  meta: EventMeta;
+  /** `api`, `chat`, or `system:<function>`. */
+  actor: string;
+  transact<T>(work: (tx: Db) => Promise<{ value: T; emit?: TaskwireEvent[] }>): Promise<T>;
+}
+
+function asValidation(err: unknown): never {
+  if (err instanceof TaskRuleError)
+    throw new ValidationError(`${err.field}: ${err.message}`, [{ field: err.field, message: err.message }]);
+  throw err;
+}
+
+async function mustFind(tx: Db, id: string): Promise<Task> {
+  const task = await findTask(tx, id, { forUpdate: true, includeDeleted: true });
+  if (!task) throw new NotFoundError(`no task with id ${id}`);
+  return task;
+}
+
+function live(task: Task): Task {
+  if (task.deletedAt) {
+    throw new NotFoundError(
+      `task ${task.id} is in the trash; restore it with POST /api/tasks/${task.id}/restore`,
+    );
+  }
+  return task;
+}
+
+async function saveOrConflict(tx: Db, next: Task, previousVersion: number): Promise<void> {
+  if (!(await saveTask(tx, next, previousVersion))) {
+    throw new ConflictError(`task ${next.id} changed while it was being saved; retry`);
+  }
+}
+
+export async function createTask(ctx: CommandContext, input: CreateTaskInput): Promise<TaskView> {
+  return ctx.transact(async (tx) => {
+    const now = ctx.clock.now();
+    const { timezone } = await getSettings(tx);
+    let task: Task;
+    try {
+      task = newTask(input, { id: ctx.newId(), now, defaultTimezone: timezone });
+    } catch (err) {
+      asValidation(err);
+    }
+    if (input.recurrence) {
+      if (!task.due) {
+        throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+          { field: 'due', message: 'required when recurrence is set' },
+        ]);
+      }
+      const seriesId = ctx.newId();
+      await tx.insert(taskSeries).values({
+        id: seriesId,
+        rule: input.recurrence,
+        mode: input.recurrenceMode ?? 'schedule',
+        template: {
+          title: task.title,
+          description: task.description,
+          priority: task.priority,
+          tags: task.tags,
+          reminders: task.reminders,
+        },
+        timezone: task.timezone,
+        anchor: task.due,
+        createdAt: now,
+        updatedAt: now,
+      });
+      task = { ...task, seriesId, occurrenceAt: task.due };
+    }
+    await insertTask(tx, task);
+    const view = await viewOf(tx, task);
+    const event = TaskCreated.create(
+      { data: { task: view, actor: ctx.actor }, subject: task.id, sequence: task.version, time: now },
+      ctx.meta,
+    );
+    return { value: view, emit: [event] };
+  });
+}
+
+export interface UpdateOptions {
+  /** The version the writer last saw (If-Match); a different stored version is a conflict. */
+  ifMatch?: number | undefined;
+}
+
+export async function updateTask(
+  ctx: CommandContext,
+  id: string,
+  patch: UpdateTaskInput,
+  opts: UpdateOptions = {},
+): Promise<TaskView> {
+  return ctx.transact(async (tx) => {
+    const now = ctx.clock.now();
+    const current = live(await mustFind(tx, id));
+    if (opts.ifMatch !== undefined && current.version !== opts.ifMatch) {
+      throw new ConflictError(
+        `task ${id} is at version ${current.version}, not ${opts.ifMatch}; reload and retry`,
+        [{ field: 'If-Match', message: `stale version ${opts.ifMatch}` }],
+      );
+    }
+    let applied: ReturnType<typeof applyPatch>;
+    try {
+      applied = applyPatch(current, patch, now);
+    } catch (err) {
+      asValidation(err);
+    }
+    const emit: TaskwireEvent[] = [];
+    let task = current;
+    if (Object.keys(applied.changes).length > 0) {
+      await saveOrConflict(tx, applied.task, current.version);
+      task = applied.task;
+      const precondition = opts.ifMatch === undefined ? 'none' : 'if-match';
+      if (precondition === 'none') {
+        ctx.log.info(
+          { taskId: id, overwroteVersion: current.version, fields: Object.keys(applied.changes) },
+          'update without If-Match: last write wins',
+        );
+      }
+      emit.push(
+        TaskUpdated.create(
+          {
+            data: { task: await viewOf(tx, task), actor: ctx.actor, changes: applied.changes, precondition },
+            subject: id,
+            sequence: task.version,
+            time: now,
+          },
+          ctx.meta,
+        ),
+      );
+    }
+    if (patch.status && patch.status !== task.status) {
+      const next = patch.status === 'completed' ? completeTransition(task, now) : reopenTransition(task, now);
+      if (next) {
+        await saveOrConflict(tx, next, task.version);
+        task = next;
+        const def = patch.status === 'completed' ? TaskCompleted : TaskReopened;
+        emit.push(
+          def.create(
+            {
+              data: { task: await viewOf(tx, task), actor: ctx.actor },
+              subject: id,
+              sequence: task.version,
+              time: now,
+            },
+            ctx.meta,
+          ),
+        );
+      }
+    }
+    return { value: await viewOf(tx, task), emit };
+  });
+}
+
+type Transition = (task: Task, now: Date) => Task | null;
+
+async function transition(
+  ctx: CommandContext,
+  id: string,
+  step: Transition,
+  def: typeof TaskCompleted | typeof TaskReopened | typeof TaskDeleted | typeof TaskRestored,
+  requireLive: boolean,
+): Promise<{ view: TaskView; changed: boolean }> {
+  return ctx.transact<{ view: TaskView; changed: boolean }>(async (tx) => {
+    const now = ctx.clock.now();
+    const found = await mustFind(tx, id);
+    const current = requireLive ? live(found) : found;
+    const next = step(current, now);
+    if (!next) return { value: { view: await viewOf(tx, current), changed: false } };
+    await saveOrConflict(tx, next, current.version);
+    const view = await viewOf(tx, next);
+    const event = def.create(
+      { data: { task: view, actor: ctx.actor }, subject: id, sequence: next.version, time: now },
+      ctx.meta,
+    );
+    return { value: { view, changed: true }, emit: [event] };
+  });
+}
+
+/** Idempotent: completing a completed task changes nothing and keeps the first completion time. */
+export const completeTask = (ctx: CommandContext, id: string) =>
+  transition(ctx, id, completeTransition, TaskCompleted, true);
+export const reopenTask = (ctx: CommandContext, id: string) =>
+  transition(ctx, id, reopenTransition, TaskReopened, true);
+/** Moves a task to the trash; a task already there stays as it is. */
+export const trashTaskById = (ctx: CommandContext, id: string) =>
+  transition(ctx, id, trashTask, TaskDeleted, false);
+export const restoreTask = (ctx: CommandContext, id: string) =>
+  transition(ctx, id, restoreTransition, TaskRestored, false);
+
+/** Deletes a task for good, from the trash or not. */
+export async function purgeTask(
+  ctx: CommandContext,
+  id: string,
+  reason: 'permanent-delete' | 'retention',
+): Promise<void> {
+  await ctx.transact(async (tx) => {
+    const task = await mustFind(tx, id);
+    await removeTask(tx, id);
+    const event = TaskPurged.create(
+      {
+        data: { taskId: id, title: task.title, actor: ctx.actor, reason },
+        subject: id,
+        sequence: task.version + 1,
+        time: ctx.clock.now(),
+      },
+      ctx.meta,
+    );
+    return { value: undefined, emit: [event] };
+  });
+}
+
+export async function getTask(db: Db, id: string): Promise<TaskView> {
+  const task = await findTask(db, id, { includeDeleted: true });
+  if (!task) throw new NotFoundError(`no task with id ${id}`);
+  return viewOf(db, live(task));
+}

@@ -1,0 +1,154 @@
+import type { z } from 'zod';
+import type { Db } from '../../core/db/client';
+import type { EventDefinition, EventMeta, TaskwireEvent } from '../../core/events/define-event';
+import type { Logger } from '../../core/observability/logger';
+import { DEFAULT_DELIVERY, type DeliverySpec } from '../../core/ports/bus';
+import type { Deps } from './deps';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a handler hands back to the runtime: events to publish, written with its own change. */
+export interface Emits {
+  emit?: TaskwireEvent[];
+}
+
+export interface InvocationContext {
+  deps: Deps;
+  log: Logger;
+  /** Source, correlation id and trace of the action being served: pass to `Event.create`. */
+  meta: EventMeta;
+  /**
+   * Runs `work` in one transaction together with writing the events it returns to the outbox.
+   * The relay is woken after the commit.
+   */
+  transact<T>(work: (tx: Db) => Promise<{ value: T } & Emits>): Promise<T>;
+}
+
+export interface RouteContext<B, Q, P> extends InvocationContext {
+  body: B;
+  query: Q;
+  params: P;
+  header(name: string): string | undefined;
+  /** The raw request, for routes that stream or negotiate. */
+  request: Request;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteResponseDoc {
+  description: string;
+  schema?: z.ZodType;
+  contentType?: string;
+}
+
+export interface RouteDef<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  method: HttpMethod;
+  /** Hono-style path, e.g. `/api/tasks/:id`. */
+  path: string;
+  summary: string;
+  description?: string;
+  tags?: string[];
+  body?: B;
+  query?: Q;
+  params?: P;
+  /** Request headers worth documenting (name → description). */
+  headers?: Record<string, string>;
+  responses: Record<number, RouteResponseDoc>;
+  handler(ctx: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<RouteResult | Response>;
+}
+
+type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+/**
+ * Declares one HTTP route of a function: its contract (zod schemas, used for validation and the
+ * OpenAPI document) next to its behaviour.
+ */
+export function route<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(def: RouteDef<B, Q, P>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+export interface EventContext<E extends TaskwireEvent = TaskwireEvent> {
+  event: E;
+  /** The transaction the runtime opened: dedupe record, effect and emitted events commit together. */
+  tx: Db;
+  deps: Deps;
+  log: Logger;
+  meta: EventMeta;
+}
+
+export interface TickContext extends InvocationContext {
+  now: Date;
+}
+
+export interface TickDef {
+  /** Cron expression for the cluster (PingSource / Dapr cron binding). */
+  cron: string;
+  /** Interval for the embedded runtime's timer. */
+  everyMs: number;
+  run(ctx: TickContext): Promise<unknown>;
+}
+
+export interface FunctionSpec {
+  /** Kebab-case id: the folder name, the consumer group, the Knative Service name. */
+  id: string;
+  description: string;
+  routes?: RouteDef[];
+  /** Event triggers: the function is invoked for each of these types. */
+  on?: readonly EventDefinition[];
+  handler?: (ctx: EventContext) => Promise<Emits | undefined>;
+  delivery?: Partial<DeliverySpec>;
+  /**
+   * Drop (acknowledge without effect) an event whose `sequence` is not newer than the last one this
+   * function applied for the same subject; for consumers that must never go back in time.
+   */
+  ordered?: boolean;
+  tick?: TickDef;
+}
+
+export interface TaskwireFunction extends FunctionSpec {
+  delivery: DeliverySpec;
+  routes: RouteDef[];
+  on: readonly EventDefinition[];
+}
+
+const ID_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+
+/**
+ * A function is one config object plus handlers that return the events to emit; the runtime
+ * validates input, runs handlers in a transaction, writes the events to the outbox and decides
+ * about retries from the error class.
+ *
+ * @example
+ * export default defineFunction({
+ *   id: 'audit-sink',
+ *   description: 'Writes every event to the audit trail',
+ *   on: TASK_EVENTS,
+ *   handler: async ({ event, tx }) => { await record(tx, event); return {}; },
+ * });
+ */
+export function defineFunction(spec: FunctionSpec): TaskwireFunction {
+  if (!ID_RE.test(spec.id)) throw new Error(`function id "${spec.id}" must be kebab-case`);
+  if ((spec.on?.length ?? 0) > 0 && !spec.handler)
+    throw new Error(`function ${spec.id} has triggers but no handler`);
+  if (!spec.routes?.length && !spec.on?.length && !spec.tick) {
+    throw new Error(`function ${spec.id} declares no routes, triggers or tick`);
+  }
+  return {
+    ...spec,
+    routes: spec.routes ?? [],
+    on: spec.on ?? [],
+    delivery: { ...DEFAULT_DELIVERY, ...spec.delivery },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Env } from '../../core/config/env';
+import type { Database } from '../../core/db/client';
+import type { Logger } from '../../core/observability/logger';
+import type { Metrics } from '../../core/observability/metrics';
+import type { Clock } from '../../core/ports/clock';
+
+/**
+ * What every function may use, passed in (never imported as a singleton) so tests can swap any
+ * part: PGlite or PostgreSQL, a manual clock, a silent logger.
+ */
+export interface Deps {
+  env: Env;
+  database: Database;
+  clock: Clock;
+  log: Logger;
+  metrics: Metrics;
+  newId: () => string;
+  /** Called after a transaction that wrote outbox rows commits (wakes the relay). */
+  afterCommit: () => void;
+  /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */
+  services: Record<string, unknown>;
+}

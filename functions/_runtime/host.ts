@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Hono } from 'hono';
+import { httpDeliver } from '../../core/adapters/bus/http-deliver';
+import { MemoryBus } from '../../core/adapters/bus/memory';
+import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
+import type { Env } from '../../core/config/env';
+import { type Database, openDatabase } from '../../core/db/client';
+import { runWithContext } from '../../core/observability/context';
+import { createLogger, type Logger } from '../../core/observability/logger';
+import { createMetrics, type Metrics } from '../../core/observability/metrics';
+import { OutboxRelay } from '../../core/outbox/outbox';
+import type { EventBus } from '../../core/ports/bus';
+import { type Clock, systemClock } from '../../core/ports/clock';
+import type { TaskwireFunction } from './define-function';
+import type { Deps } from './deps';
+import { createBaseApp, createReceiver, mountRoutes } from './http-app';
+import { invocationContext } from './invoke';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const WEB_DIST = path.join(ROOT, 'web', 'dist');
+
+export interface HostOptions {
+  env: Env;
+  functions: readonly TaskwireFunction[];
+  clock?: Clock;
+  log?: Logger;
+  metrics?: Metrics;
+  database?: Database;
+  bus?: EventBus;
+  /** Extra services handed to functions through `deps.services`. */
+  services?: Record<string, unknown>;
+  /** Run tick functions on timers (the embedded runtime's cron). Default true. */
+  runTicks?: boolean;
+  webDir?: string;
+}
+
+export interface Host {
+  app: Hono;
+  deps: Deps;
+  bus: EventBus;
+  relay: OutboxRelay;
+  /** Runs one tick function now, as its timer would. */
+  tick(id: string): Promise<unknown>;
+  listen(): Promise<{ url: string; port: number }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded runtime: every function in one process, routes on one Hono app, event triggers
+ * subscribed to an in-process bus that delivers through each function's own CloudEvent endpoint.
+ */
+export async function createHost(opts: HostOptions): Promise<Host> {
+  const { env } = opts;
+  const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
+  const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
+  const database =
+    opts.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
+  const clock = opts.clock ?? systemClock;
+  let relay: OutboxRelay | undefined;
+  const deps: Deps = {
+    env,
+    database,
+    clock,
+    log,
+    metrics,
+    newId: randomUUID,
+    afterCommit: () => relay?.kick(),
+    services: { ...opts.services },
+  };
+  const bus =
+    opts.bus ??
+    new MemoryBus({
+      deadLetters: databaseDeadLetters(database),
+      log,
+      metrics,
+      delayScale: env.RETRY_DELAY_SCALE,
+    });
+  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
+
+  for (const fn of opts.functions) {
+    if (fn.on.length === 0) continue;
+    const receiver = createReceiver(fn, deps);
+    bus.subscribe({
+      consumer: fn.id,
+      types: fn.on.map((d) => d.type),
+      deliver: httpDeliver((req) => receiver.fetch(req)),
+      delivery: fn.delivery,
+    });
+  }
+
+  const app = createBaseApp(deps, {
+    functions: opts.functions,
+    readiness: [
+      { name: 'database', check: () => database.ping() },
+      {
+        name: 'bus',
+        check: async () => {
+          if (!(await bus.healthy())) throw new Error(`${bus.kind} bus is not running`);
+        },
+      },
+    ],
+  });
+  for (const fn of opts.functions) mountRoutes(app, fn, deps);
+  mountWeb(app, opts.webDir ?? WEB_DIST, env.SERVE_WEB);
+
+  const ticks = new Map(opts.functions.filter((f) => f.tick).map((f) => [f.id, f]));
+  const runTick = (id: string) => {
+    const fn = ticks.get(id);
+    if (!fn?.tick) throw new Error(`no tick function ${id}`);
+    return runWithContext({ correlationId: randomUUID() }, () =>
+      fn.tick!.run({ ...invocationContext(fn, deps), now: clock.now() }),
+    );
+  };
+  const timers: NodeJS.Timeout[] = [];
+  let server: Server | undefined;
+  let inFlight = 0;
+  let idle: (() => void) | undefined;
+  app.use('*', async (_c, next) => {
+    inFlight++;
+    try {
+      await next();
+    } finally {
+      inFlight--;
+      if (inFlight === 0) idle?.();
+    }
+  });
+
+  await bus.start();
+  relay.start();
+  if (opts.runTicks !== false) {
+    for (const fn of ticks.values()) {
+      const every = fn.tick!.everyMs;
+      const fire = () => runTick(fn.id).catch((err) => log.error({ err, fn: fn.id }, 'tick failed'));
+      timers.push(setTimeout(fire, Math.min(5_000, every)).unref(), setInterval(fire, every).unref());
+    }
+  }
+
+  return {
+    app,
+    deps,
+    bus,
+    relay,
+    tick: runTick,
+    async listen() {
+      const info = await new Promise<AddressInfo>((resolve) => {
+        server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (i) => resolve(i)) as Server;
+      });
+      const host = info.address.includes(':') ? `[${info.address}]` : info.address;
+      return { url: `http://${host}:${info.port}`, port: info.port };
+    },
+    async stop() {
+      for (const t of timers) clearTimeout(t);
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        if (inFlight > 0) {
+          await Promise.race([
+            new Promise<void>((r) => (idle = r)),
+            new Promise((r) => setTimeout(r, 10_000)),
+          ]);
+        }
+        server.closeAllConnections();
+        await closed;
+      }
+      await relay!.stop({ drain: true, timeoutMs: 10_000 });
+      await bus.stop();
+      await database.close();
+    },
+  };
+}
+
+/** Serves the built web app with a single-page fallback; every /api path stays the API's. */
+function mountWeb(app: Hono, dir: string, enabled: boolean): void {
+  const index = path.join(dir, 'index.html');
+  if (!enabled || !existsSync(index)) return;
+  const root = path.relative(process.cwd(), dir) || '.';
+  app.use('/assets/*', serveStatic({ root }));
+  app.get('/favicon.svg', serveStatic({ root }));
+  const html = readFileSync(index, 'utf8');
+  app.get('*', async (c, next) => {
+    const p = c.req.path;
+    if (p.startsWith('/api/') || p === '/metrics' || p === '/health' || p === '/ready' || p === '/live')
+      return next();
+    return c.html(html);
+  });
+}

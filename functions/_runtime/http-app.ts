@@ -1,0 +1,262 @@
+import { timingSafeEqual } from 'node:crypto';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
+import type { z } from 'zod';
+import { ClientError, issuesFromZod, ValidationError } from '../../core/errors';
+import { fromHttp } from '../../core/events/http-binding';
+import { runWithContext } from '../../core/observability/context';
+import type { RouteDef, TaskwireFunction } from './define-function';
+import type { Deps } from './deps';
+import { handleEvent, invocationContext } from './invoke';
+import { buildOpenApi } from './openapi';
+import { problem, problemFromError, problemResponse } from './problem';
+
+const CORRELATION_RE = /^[\w.:@/-]{1,200}$/;
+const JSON_CT_RE = /^application\/(?:[\w.+-]+\+)?json\b/i;
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+function correlationMiddleware(deps: Deps) {
+  return async (c: Context, next: () => Promise<void>) => {
+    const given = c.req.header('x-correlation-id');
+    const correlationId = given && CORRELATION_RE.test(given) ? given : deps.newId();
+    c.header('x-correlation-id', correlationId);
+    await runWithContext(
+      { correlationId, traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') },
+      next,
+    );
+  };
+}
+
+function metricsMiddleware(deps: Deps) {
+  return async (c: Context, next: () => Promise<void>) => {
+    const start = performance.now();
+    await next();
+    const route = safeRoutePath(c);
+    const labels = { method: c.req.method, route };
+    const status = String(c.res.status);
+    deps.metrics.httpRequests.inc({ ...labels, status });
+    if (c.res.status >= 400) deps.metrics.httpErrors.inc({ ...labels, status });
+    deps.metrics.httpDuration.observe(labels, (performance.now() - start) / 1000);
+  };
+}
+
+function safeRoutePath(c: Context): string {
+  try {
+    const p = routePath(c, -1);
+    return p === '*' || p === '/*' ? 'unmatched' : p;
+  } catch {
+    return 'unmatched';
+  }
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Bearer token on every /api request when AUTH_TOKEN is set (EventSource may pass `access_token`). */
+function authMiddleware(token: string) {
+  return async (c: Context, next: () => Promise<void>) => {
+    const header = c.req.header('authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7) : (c.req.query('access_token') ?? '');
+    if (!given || !sameSecret(given, token)) {
+      return problemResponse(c, problem(401, 'Unauthorized', 'send Authorization: Bearer <AUTH_TOKEN>'), {
+        'www-authenticate': 'Bearer realm="taskwire"',
+      });
+    }
+    await next();
+  };
+}
+
+/**
+ * The HTTP shell every deployable shares: correlation ids, metrics, body limit, auth, problem+json
+ * errors, and the operational endpoints.
+ */
+export function createBaseApp(
+  deps: Deps,
+  opts: { functions: readonly TaskwireFunction[]; readiness: ReadinessCheck[]; version?: string },
+): Hono {
+  const app = new Hono();
+  const started = Date.now();
+  app.use('*', correlationMiddleware(deps));
+  app.use('*', metricsMiddleware(deps));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.env.MAX_BODY_BYTES,
+      onError: (c) =>
+        problemResponse(
+          c,
+          problem(
+            413,
+            'Payload too large',
+            `request bodies are limited to ${deps.env.MAX_BODY_BYTES} bytes`,
+            [{ field: '(body)', message: 'too large' }],
+          ),
+        ),
+    }),
+  );
+  if (deps.env.AUTH_TOKEN) app.use('/api/*', authMiddleware(deps.env.AUTH_TOKEN));
+
+  app.get('/health', (c) =>
+    c.json({
+      status: 'ok',
+      service: 'taskwire',
+      version: opts.version ?? '0.1.0',
+      uptimeSeconds: Math.round((Date.now() - started) / 1000),
+    }),
+  );
+  app.get('/live', (c) => c.json({ status: 'ok' }));
+  app.get('/ready', async (c) => {
+    const checks: Record<string, string> = {};
+    let ready = true;
+    await Promise.all(
+      opts.readiness.map(async (r) => {
+        try {
+          await r.check();
+          checks[r.name] = 'ok';
+        } catch (err) {
+          ready = false;
+          checks[r.name] = `failing: ${(err as Error).message}`;
+        }
+      }),
+    );
+    return c.json({ status: ready ? 'ready' : 'not-ready', checks }, ready ? 200 : 503);
+  });
+  app.get('/metrics', async (c) => {
+    const body = await deps.metrics.registry.metrics();
+    return c.body(body, 200, { 'content-type': deps.metrics.registry.contentType });
+  });
+  let openapi: unknown;
+  app.get('/api/openapi.json', (c) => {
+    openapi ??= buildOpenApi(opts.functions);
+    return c.json(openapi);
+  });
+
+  app.onError((err, c) => {
+    const p = problemFromError(err);
+    if (p.status >= 500) deps.log.error({ err, path: c.req.path }, 'unhandled error');
+    return problemResponse(c, p);
+  });
+  app.notFound((c) =>
+    problemResponse(c, problem(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
+  return app;
+}
+
+async function readBody(c: Context, schema: z.ZodType): Promise<unknown> {
+  const text = await c.req.text();
+  const contentType = c.req.header('content-type') ?? '';
+  if (text.length === 0) {
+    const empty = schema.safeParse(undefined);
+    if (empty.success) return empty.data;
+    throw new ValidationError('a JSON request body is required', [{ field: '(body)', message: 'required' }]);
+  }
+  if (!JSON_CT_RE.test(contentType)) {
+    throw new ClientError(
+      415,
+      'Unsupported media type',
+      `send the body as application/json (got ${contentType || 'no content type'})`,
+      [{ field: 'content-type', message: 'expected application/json' }],
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError(`the body is not valid JSON: ${(err as Error).message}`, [
+      { field: '(body)', message: 'malformed JSON' },
+    ]);
+  }
+  return parseWith(schema, json, 'body');
+}
+
+function parseWith(schema: z.ZodType, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const named = issuesFromZod(r.error).map((i) =>
+    i.field === '(body)' && where !== 'body' ? { ...i, field: where } : i,
+  );
+  throw new ValidationError(named.map((i) => `${i.field}: ${i.message}`).join('; '), named);
+}
+
+/** Registers a function's routes on an app: validation first, then the handler. */
+export function mountRoutes(app: Hono, fn: TaskwireFunction, deps: Deps): void {
+  for (const r of fn.routes) mountRoute(app, fn, r, deps);
+}
+
+function mountRoute(app: Hono, fn: TaskwireFunction, r: RouteDef, deps: Deps): void {
+  app.on(r.method.toUpperCase(), r.path, async (c) => {
+    const params = r.params ? parseWith(r.params, c.req.param(), 'params') : undefined;
+    const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
+    const body = r.body ? await readBody(c, r.body) : undefined;
+    const ctx = invocationContext(fn, deps);
+    const result = await r.handler({
+      ...ctx,
+      body,
+      query,
+      params,
+      header: (name) => c.req.header(name),
+      request: c.req.raw,
+    });
+    if (result instanceof Response) return result;
+    const headers = result.headers ?? {};
+    if (result.body === undefined || result.status === 204)
+      return c.body(null, result.status as 204, headers);
+    return c.json(result.body as object, result.status as 200, headers);
+  });
+}
+
+function lowerHeaders(req: Request): Record<string, string> {
+  const out: Record<string, string> = {};
+  req.headers.forEach((v, k) => {
+    out[k.toLowerCase()] = v;
+  });
+  return out;
+}
+
+/**
+ * The event endpoint a broker delivers to (Knative Trigger, the embedded bus, Kafka consumer):
+ * `POST /` with a CloudEvent in binary or structured mode. 2xx acknowledges; a validation failure
+ * is 400 (never retried); anything unexpected is 500 (retried, then dead-lettered).
+ */
+export function createReceiver(fn: TaskwireFunction, deps: Deps): Hono {
+  const app = new Hono();
+  if (fn.on.length > 0) {
+    app.post('/', async (c) => {
+      const raw = fromHttp(lowerHeaders(c.req.raw), await c.req.text());
+      const outcome = await handleEvent(fn, deps, raw);
+      return c.json({ outcome });
+    });
+  }
+  if (fn.tick) {
+    const tick = fn.tick;
+    app.post('/tick', async (c) => {
+      const ctx = invocationContext(fn, deps);
+      const result = await tick.run({ ...ctx, now: deps.clock.now() });
+      return c.json({ ok: true, result: result ?? null });
+    });
+  }
+  app.onError((err, c) => {
+    const p = problemFromError(err);
+    if (p.status >= 500) deps.log.error({ err, fn: fn.id }, 'event handler failed');
+    else deps.log.warn({ fn: fn.id, detail: p.detail }, 'event rejected');
+    return problemResponse(c, p);
+  });
+  return app;
+}
+
+/** One function as a standalone Hono app: what runs as its own Knative Service or process. */
+export function createFunctionApp(fn: TaskwireFunction, deps: Deps, readiness: ReadinessCheck[]): Hono {
+  const app = createBaseApp(deps, { functions: [fn], readiness });
+  mountRoutes(app, fn, deps);
+  const receiver = createReceiver(fn, deps);
+  app.route('/', receiver);
+  return app;
+}

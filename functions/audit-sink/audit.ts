@@ -1,0 +1,88 @@
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../core/db/client';
+import { auditLog } from '../../core/db/schema';
+import { type TaskwireEvent, TYPE_PREFIX } from '../../core/events/define-event';
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  eventId: z.string(),
+  eventType: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  action: z.string(),
+  actor: z.string(),
+  at: z.string(),
+  correlationId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});
+export type AuditEntry = z.infer<typeof AuditEntry>;
+
+/** `dev.taskwire.task.created.v1` → entity `task`, action `created`. */
+export function describeType(type: string): { entityType: string; action: string } {
+  const name = type.startsWith(TYPE_PREFIX) ? type.slice(TYPE_PREFIX.length).replace(/\.v\d+$/, '') : type;
+  const dot = name.indexOf('.');
+  return dot < 0
+    ? { entityType: name, action: name }
+    : { entityType: name.slice(0, dot), action: name.slice(dot + 1) };
+}
+
+/** Keeps what a person reading the trail needs, not the whole snapshot. */
+export function auditDetails(data: unknown): Record<string, unknown> {
+  if (!data || typeof data !== 'object') return {};
+  const { task, actor: _actor, ...rest } = data as { task?: Record<string, unknown>; actor?: unknown };
+  const details: Record<string, unknown> = { ...rest };
+  if (task) {
+    for (const key of ['title', 'status', 'due', 'priority', 'version', 'seriesId']) {
+      if (task[key] !== undefined && task[key] !== null) details[key] = task[key];
+    }
+  }
+  return details;
+}
+
+export async function recordAudit(tx: Db, event: TaskwireEvent): Promise<void> {
+  const { entityType, action } = describeType(event.type);
+  const actor = (event.data as { actor?: unknown } | null)?.actor;
+  await tx
+    .insert(auditLog)
+    .values({
+      eventSource: event.source,
+      eventId: event.id,
+      eventType: event.type,
+      entityType,
+      entityId: event.subject,
+      action,
+      actor: typeof actor === 'string' ? actor : 'system',
+      at: new Date(event.time),
+      correlationId: event.correlationid,
+      details: auditDetails(event.data),
+    })
+    .onConflictDoNothing();
+}
+
+export interface AuditQuery {
+  entityId?: string | undefined;
+  type?: string | undefined;
+  since?: Date | undefined;
+  before?: number | undefined;
+  limit: number;
+}
+
+export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditEntry[]> {
+  const where: SQL[] = [];
+  if (q.entityId) where.push(eq(auditLog.entityId, q.entityId));
+  if (q.type) where.push(eq(auditLog.eventType, q.type));
+  if (q.since) where.push(gte(auditLog.at, q.since));
+  if (q.before) where.push(lt(auditLog.id, q.before));
+  const rows = await db
+    .select()
+    .from(auditLog)
+    .where(where.length ? and(...where) : undefined)
+    .orderBy(desc(auditLog.id))
+    .limit(q.limit);
+  return rows.map((r) => ({
+    ...r,
+    at: r.at.toISOString(),
+    details: r.details as Record<string, unknown>,
+  }));
+}

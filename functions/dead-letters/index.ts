@@ -1,0 +1,63 @@
+import { desc, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import { deadLetters } from '../../core/db/schema';
+import { NotFoundError } from '../../core/errors';
+import { defineFunction, route } from '../_runtime/define-function';
+import { Limit } from '../_shared/schemas';
+
+const DeadLetterView = z.object({
+  id: z.number(),
+  consumer: z.string(),
+  eventId: z.string(),
+  eventType: z.string(),
+  status: z.number().nullable(),
+  reason: z.string(),
+  attempts: z.number(),
+  createdAt: z.string(),
+  event: z.unknown(),
+});
+
+export default defineFunction({
+  id: 'dead-letters',
+  description: 'Shows deliveries that failed for good, so a person can see and act on them.',
+  routes: [
+    route({
+      method: 'get',
+      path: '/api/dead-letters',
+      summary: 'List dead-lettered deliveries, newest first',
+      tags: ['operations'],
+      query: z.object({ limit: Limit, before: z.coerce.number().int().positive().optional() }),
+      responses: {
+        200: { description: 'Dead letters', schema: z.object({ deadLetters: z.array(DeadLetterView) }) },
+      },
+      handler: async ({ query, deps }) => {
+        const rows = await deps.database.db
+          .select()
+          .from(deadLetters)
+          .where(query.before ? lt(deadLetters.id, query.before) : undefined)
+          .orderBy(desc(deadLetters.id))
+          .limit(query.limit);
+        return {
+          status: 200,
+          body: { deadLetters: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) },
+        };
+      },
+    }),
+    route({
+      method: 'delete',
+      path: '/api/dead-letters/:id',
+      summary: 'Dismiss a dead letter',
+      tags: ['operations'],
+      params: z.object({ id: z.coerce.number().int().positive() }),
+      responses: { 204: { description: 'Dismissed' }, 404: { description: 'No such dead letter' } },
+      handler: async ({ params, deps }) => {
+        const rows = await deps.database.db
+          .delete(deadLetters)
+          .where(eq(deadLetters.id, params.id))
+          .returning({ id: deadLetters.id });
+        if (rows.length === 0) throw new NotFoundError(`no dead letter ${params.id}`);
+        return { status: 204 };
+      },
+    }),
+  ],
+});

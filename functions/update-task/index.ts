@@ -1,0 +1,45 @@
+import { TaskView, UpdateTaskInput } from '../../core/domain/task';
+import { ValidationError } from '../../core/errors';
+import { updateTask } from '../../core/tasks/commands';
+import { commandContext } from '../_runtime/command-context';
+import { defineFunction, route } from '../_runtime/define-function';
+import { TaskIdParams } from '../_shared/schemas';
+
+/** Accepts `3`, `"3"` and `W/"3"`. */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  if (!m)
+    throw new ValidationError('If-Match must be the task version, e.g. "3"', [
+      { field: 'If-Match', message: 'not a version' },
+    ]);
+  return Number(m[1]);
+}
+
+export default defineFunction({
+  id: 'update-task',
+  description: 'Changes fields of a task, with optimistic locking through If-Match.',
+  routes: [
+    route({
+      method: 'patch',
+      path: '/api/tasks/:id',
+      summary: 'Update a task',
+      description:
+        'Send only the fields to change; null clears description, due or priority. With If-Match a stale version is a 409; without it the last write wins and the overwritten values are audited.',
+      tags: ['tasks'],
+      params: TaskIdParams,
+      body: UpdateTaskInput,
+      headers: { 'If-Match': 'The version the client last saw' },
+      responses: {
+        200: { description: 'The updated task', schema: TaskView },
+        404: { description: 'No such task' },
+        409: { description: 'If-Match does not match the stored version' },
+      },
+      handler: async (ctx) => {
+        const ifMatch = parseIfMatch(ctx.header('if-match'));
+        const task = await updateTask(commandContext(ctx), ctx.params.id, ctx.body, { ifMatch });
+        return { status: 200, body: task, headers: { etag: `"${task.version}"` } };
+      },
+    }),
+  ],
+});
