@@ -22,6 +22,8 @@ export interface Database {
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>, executor?: Db): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** PGlite only: the data directory as a tarball, to start other instances from. */
+  dump?(): Promise<Blob>;
 }
 
 export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -40,6 +42,8 @@ export interface OpenOptions {
   dataDir?: string | undefined;
   maxConnections?: number;
   migrationsDir?: string;
+  /** PGlite only: start from a dump made by `dump()` (tests clone a migrated database this way). */
+  template?: Blob;
 }
 
 /** Opens PostgreSQL when a URL is given, else PGlite, and applies the committed migrations. */
@@ -72,7 +76,9 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const dataDir = opts.dataDir && opts.dataDir !== 'memory://' ? path.resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = dataDir
+    ? new PGlite(dataDir)
+    : new PGlite(opts.template ? { loadDataDir: opts.template } : undefined);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   await migratePglite(drizzlePglite(client), { migrationsFolder });
@@ -84,6 +90,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       await client.query('select 1');
     },
     close: () => client.close(),
+    dump: () => client.dumpDataDir('none'),
   };
 }
 

@@ -52,8 +52,16 @@ export async function testDatabase(kind: 'pglite' | 'postgres' = 'pglite'): Prom
     if (!url) throw new Error('TEST_DATABASE_URL is not set: start PostgreSQL (scripts/postgres.sh) first');
     return openDatabase({ databaseUrl: await freshDatabase(url) });
   }
-  return openDatabase({ dataDir: 'memory://' });
+  template ??= openDatabase({ dataDir: 'memory://' }).then(async (db) => {
+    const blob = await db.dump!();
+    await db.close();
+    return blob;
+  });
+  return openDatabase({ dataDir: 'memory://', template: await template });
 }
+
+/** A migrated PGlite data directory, made once per test worker: cloning it is 5x faster than initdb. */
+let template: Promise<Blob> | undefined;
 
 /** Creates an empty database on the server of `url` and returns its URL. */
 export async function freshDatabase(url: string): Promise<string> {
