@@ -56,13 +56,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connection: { application_name: 'taskwire' },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    const reserved = await client.reserve();
+    // One connection, so the session-level advisory lock covers every migration statement.
+    const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
     try {
-      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(reserved as unknown as typeof client), { migrationsFolder });
-      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`;
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+      await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
     } finally {
-      reserved.release();
+      await migrator.end({ timeout: 5 });
     }
     return {
       kind: 'postgres',

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { routePath } from 'hono/route';
+import { matchedRoutes } from 'hono/route';
 import type { z } from 'zod';
 import { ClientError, issuesFromZod, ValidationError } from '../../core/errors';
 import { fromHttp } from '../../core/events/http-binding';
@@ -45,13 +45,10 @@ function metricsMiddleware(deps: Deps) {
   };
 }
 
+/** The route pattern that answered (not a middleware's `*`), so metrics stay low-cardinality. */
 function safeRoutePath(c: Context): string {
-  try {
-    const p = routePath(c, -1);
-    return p === '*' || p === '/*' ? 'unmatched' : p;
-  } catch {
-    return 'unmatched';
-  }
+  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL' && r.path !== '*' && r.path !== '/*');
+  return routes.at(-1)?.path ?? 'unmatched';
 }
 
 function sameSecret(a: string, b: string): boolean {

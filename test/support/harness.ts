@@ -78,9 +78,8 @@ export async function freshDatabase(url: string): Promise<string> {
   return u.toString();
 }
 
-export function databaseKinds(): ('pglite' | 'postgres')[] {
-  return process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
-}
+/** Both drivers, always: the global setup starts PostgreSQL or fails the run. */
+export const DATABASE_KINDS = ['pglite', 'postgres'] as const;
 
 export interface TestHost extends Host {
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
