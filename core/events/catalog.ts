@@ -91,8 +91,10 @@ export function definitionOf(type: string): EventDefinition | undefined {
 }
 
 /** Validates a received event against the catalog: unknown types and bad data are ValidationErrors. */
+const EventType = Envelope.pick({ type: true });
+
 export function parseEvent(raw: unknown): TaskwireEvent {
-  const head = Envelope.pick({ type: true }).safeParse(raw);
+  const head = EventType.safeParse(raw);
   if (!head.success)
     throw new ValidationError('event has no valid type', [{ field: 'type', message: 'required' }]);
   const def = byType.get(head.data.type);

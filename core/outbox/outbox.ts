@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/client';
 import { outbox } from '../db/schema';
 import { definitionOf } from '../events/catalog';
@@ -8,18 +8,44 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { EventBus } from '../ports/bus';
 
+function outboxRows(events: readonly TaskwireEvent[]) {
+  return events.map((event) => ({
+    eventId: event.id,
+    type: event.type,
+    topic: definitionOf(event.type)?.topic ?? 'task-events',
+    partitionKey: event.partitionkey,
+    event,
+  }));
+}
+
 /** Appends events to the outbox inside the caller's transaction. */
 export async function writeOutbox(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(outbox).values(
-    events.map((event) => ({
-      eventId: event.id,
-      type: event.type,
-      topic: definitionOf(event.type)?.topic ?? 'task-events',
-      partitionKey: event.partitionkey,
-      event,
-    })),
+  await tx.insert(outbox).values(outboxRows(events));
+}
+
+/** The outbox insert as a statement, to run inside a larger one. */
+export function outboxInsert(db: Db, events: readonly TaskwireEvent[]): SQL {
+  return db.insert(outbox).values(outboxRows(events)).getSQL();
+}
+
+/**
+ * Runs independent writes and the outbox insert as ONE statement (data-modifying CTEs): atomic
+ * like a transaction, but a single round trip instead of BEGIN, n + 1 statements and COMMIT.
+ * The writes must not depend on each other's effects (they share one snapshot).
+ */
+export async function writeAtomically(db: Db, writes: readonly SQL[], events: readonly TaskwireEvent[]): Promise<void> {
+  const all = events.length ? [...writes, outboxInsert(db, events)] : [...writes];
+  if (all.length === 0) return;
+  if (all.length === 1) {
+    await db.execute(all[0]!);
+    return;
+  }
+  const ctes = sql.join(
+    all.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
+    sql`, `,
   );
+  await db.execute(sql`with ${ctes} select 1`);
 }
 
 interface ClaimedRow {
@@ -39,6 +65,8 @@ export interface RelayOptions {
   leaseMs?: number;
   /** Partition keys claimed per round. */
   batchKeys?: number;
+  /** Rounds in flight at once. */
+  parallelRounds?: number;
 }
 
 /** Serialises claims so that one key's rows are never split between two relays. */
@@ -59,7 +87,7 @@ export class OutboxRelay {
   #stopped = true;
 
   constructor(opts: RelayOptions) {
-    this.#opts = { pollMs: 1000, leaseMs: 30_000, batchKeys: 200, ...opts };
+    this.#opts = { pollMs: 1000, leaseMs: 30_000, batchKeys: 200, parallelRounds: 3, ...opts };
   }
 
   start(): void {
@@ -106,18 +134,26 @@ export class OutboxRelay {
       await Promise.race([this.#draining.catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
   }
 
+  /**
+   * Runs rounds until nothing is left to claim. Up to `parallelRounds` rounds overlap, so claiming
+   * the next keys does not wait for the consumers of the previous ones (claimed keys are leased,
+   * so overlapping rounds never share a key).
+   */
   async #drainLoop(): Promise<void> {
-    do {
-      this.#again = false;
-      let claimed = 0;
-      try {
-        claimed = await this.#round();
-      } catch (err) {
-        this.#opts.log.error({ err }, 'outbox relay round failed');
-        return;
-      }
-      if (claimed > 0) this.#again = true;
-    } while (this.#again && !this.#stopped);
+    const lane = async () => {
+      do {
+        this.#again = false;
+        let claimed = 0;
+        try {
+          claimed = await this.#round();
+        } catch (err) {
+          this.#opts.log.error({ err }, 'outbox relay round failed');
+          return;
+        }
+        if (claimed > 0) this.#again = true;
+      } while (this.#again && !this.#stopped);
+    };
+    await Promise.all(Array.from({ length: this.#opts.parallelRounds }, lane));
   }
 
   async #round(): Promise<number> {
@@ -130,36 +166,39 @@ export class OutboxRelay {
       list.push({ id: Number(row.id), event });
       byKey.set(row.partition_key, list);
     }
-    await Promise.all([...byKey.values()].map((list) => this.#publishKey(list)));
+    const done: number[] = [];
+    await Promise.all([...byKey.values()].map((list) => this.#publishKey(list, done)));
+    if (done.length > 0) {
+      // One statement for the whole round: under load a round spans hundreds of keys.
+      await this.#opts.database.db.execute(sql`
+        update outbox set published_at = now(), lease_owner = null, lease_until = null
+        where id in (${sql.join(
+          done.map((id) => sql`${id}`),
+          sql`, `,
+        )})`);
+    }
     return rows.length;
   }
 
-  async #publishKey(list: { id: number; event: TaskwireEvent }[]): Promise<void> {
+  /** Publishes one key's rows in order, stopping at the first failure so later rows keep waiting. */
+  async #publishKey(list: { id: number; event: TaskwireEvent }[], done: number[]): Promise<void> {
     const { bus, database, metrics, log } = this.#opts;
-    const done: number[] = [];
+    let published = 0;
     try {
       for (const { id, event } of list) {
         await bus.publish([event]);
         metrics?.eventsPublished.inc({ type: event.type });
         done.push(id);
+        published++;
       }
     } catch (err) {
-      const failed = list[done.length];
+      const failed = list[published];
       log.warn({ err, eventId: failed?.event.id }, 'publishing from the outbox failed; will retry');
       if (failed) {
         await database.db.execute(sql`
           update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 500)},
             lease_until = now() + interval '1 second'
           where id = ${failed.id} and lease_owner = ${this.owner}`);
-      }
-    } finally {
-      if (done.length > 0) {
-        await database.db.execute(sql`
-          update outbox set published_at = now(), lease_owner = null, lease_until = null
-          where id in (${sql.join(
-            done.map((id) => sql`${id}`),
-            sql`, `,
-          )})`);
       }
     }
   }

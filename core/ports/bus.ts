@@ -26,6 +26,20 @@ export interface Subscription {
   types: readonly string[];
   deliver: Deliver;
   delivery: DeliverySpec;
+  /**
+   * Every running instance gets every event (SSE gateways, caches), instead of the instances of a
+   * consumer sharing the work. On Kafka: a consumer group of this instance's own, starting at the
+   * newest event when the bus starts and deleted when it stops. Default false.
+   */
+  broadcast?: boolean;
+  /**
+   * Optional: handles several events in one go (one transaction), answering one result per event
+   * in the same order. Adapters use it when events queue up; a failed event is then retried alone
+   * through `deliver`. Only for consumers whose effect is all-or-nothing in the database.
+   */
+  deliverBatch?: (events: readonly TaskwireEvent[]) => Promise<DeliveryResult[]>;
+  /** Upper bound of a batch (default 100). */
+  maxBatch?: number;
 }
 
 export interface EventBus {

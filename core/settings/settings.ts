@@ -22,9 +22,12 @@ export const SettingsInput = z
   .strict();
 export type SettingsInput = z.output<typeof SettingsInput>;
 
+let machineZone: string | undefined;
+
 /** The machine's zone: what a person running Taskwire at home most likely lives in. */
 export function defaultTimeZone(): string {
-  return canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? 'UTC';
+  machineZone ??= canonicalTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone) ?? 'UTC';
+  return machineZone;
 }
 
 const ROW_ID = 'default';
@@ -53,4 +56,31 @@ export async function putSettings(db: Db, input: SettingsInput, now: Date): Prom
     .values({ id: ROW_ID, ...next, updatedAt: now })
     .onConflictDoUpdate({ target: settings.id, set: { ...next, updatedAt: now } });
   return { ...next, updatedAt: now.toISOString() };
+}
+
+/**
+ * Settings read through a short-lived cache: every task creation needs the default zone, and a
+ * round trip per request for a value that changes once a month is waste. Other processes see a
+ * change within `ttlMs`.
+ */
+export class SettingsStore {
+  #cached: { value: SettingsView; until: number } | undefined;
+  constructor(
+    private readonly db: Db,
+    private readonly ttlMs = 2000,
+  ) {}
+
+  async get(): Promise<SettingsView> {
+    const now = Date.now();
+    if (this.#cached && this.#cached.until > now) return this.#cached.value;
+    const value = await getSettings(this.db);
+    this.#cached = { value, until: now + this.ttlMs };
+    return value;
+  }
+
+  async put(input: SettingsInput, at: Date): Promise<SettingsView> {
+    const value = await putSettings(this.db, input, at);
+    this.#cached = { value, until: Date.now() + this.ttlMs };
+    return value;
+  }
 }

@@ -9,6 +9,9 @@ export function commandContext(ctx: InvocationContext, actor = 'api'): CommandCo
     log: ctx.log,
     meta: ctx.meta,
     actor,
+    defaultTimezone: async () => (await ctx.deps.settings.get()).timezone,
     transact: ctx.transact,
+    writeAtomically: ctx.writeAtomically,
+    db: ctx.deps.database.db,
   };
 }

@@ -1,3 +1,4 @@
+import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db } from '../../core/db/client';
 import type { EventDefinition, EventMeta, TaskwireEvent } from '../../core/events/define-event';
@@ -22,6 +23,11 @@ export interface InvocationContext {
    * The relay is woken after the commit.
    */
   transact<T>(work: (tx: Db) => Promise<{ value: T } & Emits>): Promise<T>;
+  /**
+   * The fast path for commands that only insert: the writes and the outbox insert go to the
+   * database as one atomic statement. Writes must not depend on each other's effects.
+   */
+  writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
 }
 
 export interface RouteContext<B, Q, P> extends InvocationContext {
@@ -88,6 +94,14 @@ export interface EventContext<E extends TaskwireEvent = TaskwireEvent> {
   meta: EventMeta;
 }
 
+export interface BatchContext {
+  /** Fresh events (duplicates and stale ones already removed), in delivery order. */
+  events: TaskwireEvent[];
+  tx: Db;
+  deps: Deps;
+  log: Logger;
+}
+
 export interface TickContext extends InvocationContext {
   now: Date;
 }
@@ -114,6 +128,13 @@ export interface FunctionSpec {
    * function applied for the same subject; for consumers that must never go back in time.
    */
   ordered?: boolean;
+  /**
+   * Let the bus hand over queued events together, handled in one transaction. Only for handlers
+   * whose whole effect is in that transaction (no mail sent, no call made).
+   */
+  batch?: boolean;
+  /** With `batch`: handles all fresh events of a batch at once (e.g. one multi-row insert). */
+  handleBatch?: (ctx: BatchContext) => Promise<Emits | undefined>;
   tick?: TickDef;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../../core/db/client';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
 import type { Clock } from '../../core/ports/clock';
+import type { SettingsStore } from '../../core/settings/settings';
 
 /**
  * What every function may use, passed in (never imported as a singleton) so tests can swap any
@@ -15,6 +16,7 @@ export interface Deps {
   log: Logger;
   metrics: Metrics;
   newId: () => string;
+  settings: SettingsStore;
   /** Called after a transaction that wrote outbox rows commits (wakes the relay). */
   afterCommit: () => void;
   /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */

@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
-import { httpDeliver } from '../../core/adapters/bus/http-deliver';
 import { MemoryBus } from '../../core/adapters/bus/memory';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
 import type { Env } from '../../core/config/env';
@@ -18,10 +17,11 @@ import { createMetrics, type Metrics } from '../../core/observability/metrics';
 import { OutboxRelay } from '../../core/outbox/outbox';
 import type { EventBus } from '../../core/ports/bus';
 import { type Clock, systemClock } from '../../core/ports/clock';
+import { SettingsStore } from '../../core/settings/settings';
 import type { TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
-import { createBaseApp, createReceiver, mountRoutes } from './http-app';
-import { invocationContext } from './invoke';
+import { createBaseApp, mountRoutes } from './http-app';
+import { deliverBatchInProcess, deliverInProcess, invocationContext } from './invoke';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
@@ -71,6 +71,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     log,
     metrics,
     newId: randomUUID,
+    settings: new SettingsStore(database.db),
     afterCommit: () => relay?.kick(),
     services: { ...opts.services },
   };
@@ -86,11 +87,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
 
   for (const fn of opts.functions) {
     if (fn.on.length === 0) continue;
-    const receiver = createReceiver(fn, deps);
     bus.subscribe({
       consumer: fn.id,
       types: fn.on.map((d) => d.type),
-      deliver: httpDeliver((req) => receiver.fetch(req)),
+      deliver: deliverInProcess(fn, deps),
+      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
       delivery: fn.delivery,
     });
   }

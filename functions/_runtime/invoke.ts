@@ -4,9 +4,11 @@ import { ValidationError } from '../../core/errors';
 import { parseEvent } from '../../core/events/catalog';
 import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
 import { currentContext, runWithContext } from '../../core/observability/context';
-import { writeOutbox } from '../../core/outbox/outbox';
+import { writeAtomically as writeAtomicallyInDb, writeOutbox } from '../../core/outbox/outbox';
 import type { InvocationContext, TaskwireFunction } from './define-function';
+import type { Deliver, DeliveryResult } from '../../core/ports/bus';
 import type { Deps } from './deps';
+import { problemFromError } from './problem';
 
 export function sourceOf(fn: { id: string }): string {
   return `/taskwire/functions/${fn.id}`;
@@ -38,6 +40,10 @@ export function invocationContext(fn: TaskwireFunction, deps: Deps): InvocationC
       });
       if (wrote) deps.afterCommit();
       return value;
+    },
+    async writeAtomically(writes, emit) {
+      await writeAtomicallyInDb(deps.database.db, writes, emit);
+      if (emit.length) deps.afterCommit();
     },
   };
 }
@@ -114,4 +120,98 @@ async function isStale(
       set: { sequence: sql`excluded.sequence` },
     });
   return false;
+}
+
+/**
+ * In-process delivery for the embedded bus: the same outcome contract as the function's CloudEvent
+ * endpoint (2xx, 4xx never retried, 5xx retried) without encoding the event as HTTP and back.
+ */
+export function deliverInProcess(fn: TaskwireFunction, deps: Deps): Deliver {
+  return async (event) => {
+    try {
+      await handleEvent(fn, deps, event);
+      return { status: 200 };
+    } catch (err) {
+      const p = problemFromError(err);
+      if (p.status >= 500) deps.log.error({ err, fn: fn.id, eventId: event.id }, 'event handler failed');
+      return { status: p.status, detail: p.detail };
+    }
+  };
+}
+
+/**
+ * Several deliveries for one consumer in one transaction: a multi-row dedupe insert, the handler
+ * for each fresh event in order, one outbox write. If anything fails the transaction rolls back
+ * and each event is handled on its own, so a poison event never takes its neighbours down.
+ */
+export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events: readonly TaskwireEvent[]) => Promise<DeliveryResult[]> {
+  const single = deliverInProcess(fn, deps);
+  return async (raws) => {
+    if (raws.length === 1) return [await single(raws[0]!)];
+    let events: TaskwireEvent[];
+    try {
+      events = raws.map((raw) => parseEvent(raw));
+    } catch {
+      return Promise.all(raws.map(single));
+    }
+    try {
+      let wrote = false;
+      const outcomes = await deps.database.db.transaction(async (tx) => {
+        const fresh = new Set(
+          (
+            await tx
+              .insert(processedEvents)
+              .values(events.map((e) => ({ consumer: fn.id, source: e.source, eventId: e.id })))
+              .onConflictDoNothing()
+              .returning({ source: processedEvents.source, id: processedEvents.eventId })
+          ).map((r) => `${r.source} ${r.id}`),
+        );
+        const emit: TaskwireEvent[] = [];
+        const result: EventOutcome[] = [];
+        const apply: TaskwireEvent[] = [];
+        for (const event of events) {
+          if (!fresh.has(`${event.source} ${event.id}`)) result.push('duplicate');
+          else if (fn.ordered && (await isStale(tx, fn.id, event))) result.push('stale');
+          else {
+            result.push('processed');
+            apply.push(event);
+          }
+        }
+        if (fn.handleBatch && apply.length > 0) {
+          const r = await fn.handleBatch({ events: apply, tx, deps, log: deps.log.child({ fn: fn.id }) });
+          if (r?.emit?.length) emit.push(...r.emit);
+        } else {
+          for (const event of apply) {
+            const meta: EventMeta = {
+              source: sourceOf(fn),
+              correlationId: event.correlationid,
+              traceparent: event.traceparent,
+              tracestate: event.tracestate,
+            };
+            const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
+            const r = await runWithContext({ correlationId: event.correlationid, traceparent: event.traceparent }, () =>
+              fn.handler!({ event, tx, deps, log, meta }),
+            );
+            if (r?.emit?.length) emit.push(...r.emit);
+          }
+        }
+        if (emit.length) {
+          await writeOutbox(tx, emit);
+          wrote = true;
+        }
+        return result;
+      });
+      if (wrote) deps.afterCommit();
+      outcomes.forEach((o, i) => {
+        if (o === 'duplicate') deps.metrics.eventsDuplicate.inc({ type: events[i]!.type, consumer: fn.id });
+        if (o === 'stale') deps.metrics.eventsStale.inc({ type: events[i]!.type, consumer: fn.id });
+      });
+      return events.map(() => ({ status: 200 }));
+    } catch (err) {
+      deps.log.debug({ err, fn: fn.id, size: raws.length }, 'batch failed; handling its events one by one');
+      const results: DeliveryResult[] = [];
+      for (const raw of raws) results.push(await single(raw));
+      return results;
+    }
+  };
 }

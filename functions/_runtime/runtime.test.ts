@@ -79,7 +79,7 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
     const ev = createdEvent();
     const unknown = toBinaryHttp({ ...ev, type: 'dev.taskwire.mystery.v1' });
     expect((await app.request('/', { method: 'POST', ...unknown })).status).toBe(400);
-    const bad = toBinaryHttp({ ...ev, data: { task: { title: 5 } } } as typeof ev);
+    const bad = toBinaryHttp({ ...ev, data: { task: { title: 5 } } } as unknown as typeof ev);
     const res = await app.request('/', { method: 'POST', ...bad });
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('data.task');

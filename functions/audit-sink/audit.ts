@@ -40,24 +40,27 @@ export function auditDetails(data: unknown): Record<string, unknown> {
   return details;
 }
 
-export async function recordAudit(tx: Db, event: TaskwireEvent): Promise<void> {
+function auditRow(event: TaskwireEvent) {
   const { entityType, action } = describeType(event.type);
   const actor = (event.data as { actor?: unknown } | null)?.actor;
-  await tx
-    .insert(auditLog)
-    .values({
-      eventSource: event.source,
-      eventId: event.id,
-      eventType: event.type,
-      entityType,
-      entityId: event.subject,
-      action,
-      actor: typeof actor === 'string' ? actor : 'system',
-      at: new Date(event.time),
-      correlationId: event.correlationid,
-      details: auditDetails(event.data),
-    })
-    .onConflictDoNothing();
+  return {
+    eventSource: event.source,
+    eventId: event.id,
+    eventType: event.type,
+    entityType,
+    entityId: event.subject,
+    action,
+    actor: typeof actor === 'string' ? actor : 'system',
+    at: new Date(event.time),
+    correlationId: event.correlationid,
+    details: auditDetails(event.data),
+  };
+}
+
+/** Records events in the trail; an event already there (same source and id) is left as it is. */
+export async function recordAudit(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await tx.insert(auditLog).values(events.map(auditRow)).onConflictDoNothing();
 }
 
 export interface AuditQuery {

@@ -9,8 +9,13 @@ export default defineFunction({
   description: 'Writes every event to the audit trail, once, and serves the trail.',
   on: CATALOG,
   delivery: { retry: 8 },
+  batch: true,
   handler: async ({ event, tx }) => {
-    await recordAudit(tx, event);
+    await recordAudit(tx, [event]);
+    return {};
+  },
+  handleBatch: async ({ events, tx }) => {
+    await recordAudit(tx, events);
     return {};
   },
   routes: [

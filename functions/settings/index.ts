@@ -1,4 +1,4 @@
-import { getSettings, putSettings, SettingsInput, SettingsView } from '../../core/settings/settings';
+import { SettingsInput, SettingsView } from '../../core/settings/settings';
 import { defineFunction, route } from '../_runtime/define-function';
 
 export default defineFunction({
@@ -11,7 +11,7 @@ export default defineFunction({
       summary: 'Read settings',
       tags: ['settings'],
       responses: { 200: { description: 'Settings', schema: SettingsView } },
-      handler: async ({ deps }) => ({ status: 200, body: await getSettings(deps.database.db) }),
+      handler: async ({ deps }) => ({ status: 200, body: await deps.settings.get() }),
     }),
     route({
       method: 'put',
@@ -23,7 +23,7 @@ export default defineFunction({
       responses: { 200: { description: 'Settings after the change', schema: SettingsView } },
       handler: async ({ body, deps }) => ({
         status: 200,
-        body: await putSettings(deps.database.db, body, deps.clock.now()),
+        body: await deps.settings.put(body, deps.clock.now()),
       }),
     }),
   ],

@@ -11,6 +11,11 @@ import {
   type Subscription,
 } from '../../ports/bus';
 
+interface BatchQueue {
+  waiting: { event: TaskwireEvent; resolve: () => void; reject: (err: Error) => void }[];
+  draining: boolean;
+}
+
 export interface MemoryBusOptions {
   deadLetters: DeadLetterSink;
   log: Logger;
@@ -31,6 +36,7 @@ export class MemoryBus implements EventBus {
   readonly #subs: Subscription[] = [];
   readonly #byType = new Map<string, Subscription[]>();
   readonly #abort = new AbortController();
+  readonly #batches = new Map<Subscription, BatchQueue>();
   #running = false;
 
   constructor(private readonly opts: MemoryBusOptions) {}
@@ -69,18 +75,68 @@ export class MemoryBus implements EventBus {
       [...byKey.values()].map(async (list) => {
         for (const event of list) {
           const subs = this.#byType.get(event.type) ?? [];
-          await Promise.all(subs.map((sub) => this.#deliver(sub, event)));
+          await Promise.all(subs.map((sub) => (sub.deliverBatch ? this.#enqueue(sub, event) : this.#deliver(sub, event))));
         }
       }),
     );
   }
 
-  async #deliver(sub: Subscription, event: TaskwireEvent): Promise<void> {
+  /** Queues an event for a batching subscriber; one batch at a time drains whatever has queued up. */
+  #enqueue(sub: Subscription, event: TaskwireEvent): Promise<void> {
+    let queue = this.#batches.get(sub);
+    if (!queue) {
+      queue = { waiting: [], draining: false };
+      this.#batches.set(sub, queue);
+    }
+    const q = queue;
+    return new Promise<void>((resolve, reject) => {
+      q.waiting.push({ event, resolve, reject });
+      if (!q.draining) {
+        q.draining = true;
+        setImmediate(() => void this.#drainBatches(sub, q));
+      }
+    });
+  }
+
+  async #drainBatches(sub: Subscription, q: BatchQueue): Promise<void> {
+    try {
+      while (q.waiting.length > 0 && this.#running) {
+        const batch = q.waiting.splice(0, sub.maxBatch ?? 100);
+        let results: { status: number; detail?: string }[];
+        try {
+          results = await sub.deliverBatch!(batch.map((b) => b.event));
+        } catch (err) {
+          results = batch.map(() => ({ status: 500, detail: (err as Error).message }));
+        }
+        batch.forEach((item, i) => {
+          const result = results[i];
+          if (result && isSuccess(result.status)) {
+            this.opts.metrics?.eventsDelivered.inc({ type: item.event.type, consumer: sub.consumer });
+            item.resolve();
+          } else {
+            // The batch attempt counts as the first; the event is retried on its own from here.
+            this.#deliver(sub, item.event, result ?? { status: 500 }).then(item.resolve, item.reject);
+          }
+        });
+      }
+    } finally {
+      q.draining = false;
+      for (const item of q.waiting.splice(0)) item.reject(new Error('bus stopped during delivery'));
+    }
+  }
+
+  async #deliver(sub: Subscription, event: TaskwireEvent, firstResult?: { status: number; detail?: string }): Promise<void> {
     const { log, metrics, deadLetters } = this.opts;
     const maxAttempts = sub.delivery.retry + 1;
     let last: { status: number | null; reason: string } = { status: null, reason: 'not attempted' };
     let attempts = 0;
-    for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    if (firstResult) {
+      attempts = 1;
+      last = { status: firstResult.status, reason: firstResult.detail ?? `status ${firstResult.status}` };
+      metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'retry' });
+    }
+    const retryable = !firstResult || isRetryableStatus(firstResult.status);
+    for (let attempt = attempts; retryable && attempt < maxAttempts; attempt++) {
       if (attempt > 0) {
         await sleep(backoffDelay(sub.delivery, attempt - 1, this.opts.delayScale ?? 1), undefined, {
           signal: this.#abort.signal,
