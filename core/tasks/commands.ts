@@ -1,5 +1,6 @@
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { taskSeries } from '../db/schema';
+import { taskSeries, tasks } from '../db/schema';
 import {
   applyPatch,
   type CreateTaskInput,
@@ -10,6 +11,7 @@ import {
   type Task,
   TaskRuleError,
   type TaskView,
+  toView,
   trashTask,
   type UpdateTaskInput,
 } from '../domain/task';
@@ -26,8 +28,7 @@ import {
 import type { EventMeta, TaskwireEvent } from '../events/define-event';
 import type { Logger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
-import { getSettings } from '../settings/settings';
-import { findTask, insertTask, removeTask, saveTask, viewOf } from './repository';
+import { findTask, removeTask, saveTask, viewOf } from './repository';
 
 /** What a task command needs: the clock, ids, the actor, and a transaction that also writes events. */
 export interface CommandContext {
@@ -37,7 +38,12 @@ export interface CommandContext {
   meta: EventMeta;
   /** `api`, `chat`, or `system:<function>`. */
   actor: string;
+  /** The zone a task gets when its request names none. */
+  defaultTimezone(): Promise<string>;
   transact<T>(work: (tx: Db) => Promise<{ value: T; emit?: TaskwireEvent[] }>): Promise<T>;
+  /** Inserts and their events as one atomic statement (see InvocationContext.writeAtomically). */
+  writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
+  db: Db;
 }
 
 function asValidation(err: unknown): never {
@@ -68,48 +74,55 @@ async function saveOrConflict(tx: Db, next: Task, previousVersion: number): Prom
 }
 
 export async function createTask(ctx: CommandContext, input: CreateTaskInput): Promise<TaskView> {
-  return ctx.transact(async (tx) => {
-    const now = ctx.clock.now();
-    const { timezone } = await getSettings(tx);
-    let task: Task;
-    try {
-      task = newTask(input, { id: ctx.newId(), now, defaultTimezone: timezone });
-    } catch (err) {
-      asValidation(err);
+  const timezone = await ctx.defaultTimezone();
+  const now = ctx.clock.now();
+  let task: Task;
+  try {
+    task = newTask(input, { id: ctx.newId(), now, defaultTimezone: timezone });
+  } catch (err) {
+    asValidation(err);
+  }
+  const writes: SQL[] = [];
+  let series: { rule: unknown; mode: string } | null = null;
+  if (input.recurrence) {
+    if (!task.due) {
+      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+        { field: 'due', message: 'required when recurrence is set' },
+      ]);
     }
-    if (input.recurrence) {
-      if (!task.due) {
-        throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
-          { field: 'due', message: 'required when recurrence is set' },
-        ]);
-      }
-      const seriesId = ctx.newId();
-      await tx.insert(taskSeries).values({
-        id: seriesId,
-        rule: input.recurrence,
-        mode: input.recurrenceMode ?? 'schedule',
-        template: {
-          title: task.title,
-          description: task.description,
-          priority: task.priority,
-          tags: task.tags,
-          reminders: task.reminders,
-        },
-        timezone: task.timezone,
-        anchor: task.due,
-        createdAt: now,
-        updatedAt: now,
-      });
-      task = { ...task, seriesId, occurrenceAt: task.due };
-    }
-    await insertTask(tx, task);
-    const view = await viewOf(tx, task);
-    const event = TaskCreated.create(
-      { data: { task: view, actor: ctx.actor }, subject: task.id, sequence: task.version, time: now },
-      ctx.meta,
+    const seriesId = ctx.newId();
+    series = { rule: input.recurrence, mode: input.recurrenceMode ?? 'schedule' };
+    writes.push(
+      ctx.db
+        .insert(taskSeries)
+        .values({
+          id: seriesId,
+          ...series,
+          template: {
+            title: task.title,
+            description: task.description,
+            priority: task.priority,
+            tags: task.tags,
+            reminders: task.reminders,
+          },
+          timezone: task.timezone,
+          anchor: task.due,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .getSQL(),
     );
-    return { value: view, emit: [event] };
-  });
+    task = { ...task, seriesId, occurrenceAt: task.due };
+  }
+  // The series row comes first in the statement; the task's foreign key is checked at its end.
+  writes.push(ctx.db.insert(tasks).values(task).getSQL());
+  const view = toView(task, series);
+  const event = TaskCreated.create(
+    { data: { task: view, actor: ctx.actor }, subject: task.id, sequence: task.version, time: now },
+    ctx.meta,
+  );
+  await ctx.writeAtomically(writes, [event]);
+  return view;
 }
 
 export interface UpdateOptions {

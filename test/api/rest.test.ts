@@ -208,7 +208,7 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
   });
 
   describe('bad input is a 4xx problem naming the field', () => {
-    const post = (body: BodyInit, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+    const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
       host.json('/api/tasks', { method: 'POST', body, headers });
 
     it.each([
