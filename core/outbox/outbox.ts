@@ -34,7 +34,11 @@ export function outboxInsert(db: Db, events: readonly TaskwireEvent[]): SQL {
  * like a transaction, but a single round trip instead of BEGIN, n + 1 statements and COMMIT.
  * The writes must not depend on each other's effects (they share one snapshot).
  */
-export async function writeAtomically(db: Db, writes: readonly SQL[], events: readonly TaskwireEvent[]): Promise<void> {
+export async function writeAtomically(
+  db: Db,
+  writes: readonly SQL[],
+  events: readonly TaskwireEvent[],
+): Promise<void> {
   const all = events.length ? [...writes, outboxInsert(db, events)] : [...writes];
   if (all.length === 0) return;
   if (all.length === 1) {
@@ -87,7 +91,7 @@ export class OutboxRelay {
   #stopped = true;
 
   constructor(opts: RelayOptions) {
-    this.#opts = { pollMs: 1000, leaseMs: 30_000, batchKeys: 200, parallelRounds: 3, ...opts };
+    this.#opts = { pollMs: 1000, leaseMs: 10_000, batchKeys: 200, parallelRounds: 3, ...opts };
   }
 
   start(): void {
@@ -159,6 +163,32 @@ export class OutboxRelay {
   async #round(): Promise<number> {
     const rows = await this.#claim();
     if (rows.length === 0) return 0;
+    // Slow consumers (retries with backoff) must not lose the claim: renew it while publishing.
+    const ids = rows.map((r) => Number(r.id));
+    const renew = setInterval(() => void this.#renew(ids), Math.max(200, this.#opts.leaseMs / 3));
+    renew.unref();
+    try {
+      return await this.#publishRound(rows);
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  async #renew(ids: number[]): Promise<void> {
+    try {
+      await this.#opts.database.db.execute(sql`
+        update outbox set lease_until = now() + ${`${this.#opts.leaseMs} milliseconds`}::interval
+        where lease_owner = ${this.owner} and published_at is null
+          and id in (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`);
+    } catch (err) {
+      this.#opts.log.warn({ err }, 'could not renew outbox leases');
+    }
+  }
+
+  async #publishRound(rows: ClaimedRow[]): Promise<number> {
     const byKey = new Map<string, { id: number; event: TaskwireEvent }[]>();
     for (const row of rows) {
       const event = typeof row.event === 'string' ? (JSON.parse(row.event) as TaskwireEvent) : row.event;
@@ -230,6 +260,16 @@ export class OutboxRelay {
     if (metrics && rows.length === 0) metrics.outboxPending.set(0);
     return rows.sort((a, b) => Number(a.id) - Number(b.id));
   }
+}
+
+/**
+ * Frees every claim. Only for a database no other relay can reach (PGlite is opened by one
+ * process), so a restart need not wait for the previous process's leases to expire.
+ */
+export async function releaseAllClaims(database: Database): Promise<void> {
+  await database.db.execute(
+    sql`update outbox set lease_owner = null, lease_until = null where published_at is null`,
+  );
 }
 
 /** Deletes published rows older than the replay window. */

@@ -14,7 +14,7 @@ import { type Database, openDatabase } from '../../core/db/client';
 import { runWithContext } from '../../core/observability/context';
 import { createLogger, type Logger } from '../../core/observability/logger';
 import { createMetrics, type Metrics } from '../../core/observability/metrics';
-import { OutboxRelay } from '../../core/outbox/outbox';
+import { OutboxRelay, releaseAllClaims } from '../../core/outbox/outbox';
 import type { EventBus } from '../../core/ports/bus';
 import { type Clock, systemClock } from '../../core/ports/clock';
 import { SettingsStore } from '../../core/settings/settings';
@@ -134,6 +134,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   });
 
   await bus.start();
+  if (database.kind === 'pglite') await releaseAllClaims(database);
   relay.start();
   if (opts.runTicks !== false) {
     for (const fn of ticks.values()) {
