@@ -75,7 +75,9 @@ export class MemoryBus implements EventBus {
       [...byKey.values()].map(async (list) => {
         for (const event of list) {
           const subs = this.#byType.get(event.type) ?? [];
-          await Promise.all(subs.map((sub) => (sub.deliverBatch ? this.#enqueue(sub, event) : this.#deliver(sub, event))));
+          await Promise.all(
+            subs.map((sub) => (sub.deliverBatch ? this.#enqueue(sub, event) : this.#deliver(sub, event))),
+          );
         }
       }),
     );
@@ -125,7 +127,11 @@ export class MemoryBus implements EventBus {
     }
   }
 
-  async #deliver(sub: Subscription, event: TaskwireEvent, firstResult?: { status: number; detail?: string }): Promise<void> {
+  async #deliver(
+    sub: Subscription,
+    event: TaskwireEvent,
+    firstResult?: { status: number; detail?: string },
+  ): Promise<void> {
     const { log, metrics, deadLetters } = this.opts;
     const maxAttempts = sub.delivery.retry + 1;
     let last: { status: number | null; reason: string } = { status: null, reason: 'not attempted' };
