@@ -32,8 +32,35 @@ export const EnvSchema = z
     OUTBOX_POLL_MS: z.coerce.number().int().positive().default(1000),
     TRASH_RETENTION_DAYS: z.coerce.number().int().positive().default(30),
     SERVE_WEB: boolish.default(true),
+    /** SMTP server for reminder emails, e.g. smtp://user:pass@smtp.example.org:587 (smtps:// for TLS). */
+    SMTP_URL: optionalString,
+    /** Resend API key; used when set (and SMTP_URL is not). */
+    RESEND_API_KEY: optionalString,
+    /** Resend API base URL (tests point it at a local server speaking Resend's API). */
+    RESEND_BASE_URL: optionalString,
+    MAIL_FROM: z.string().min(3).default('Taskwire <reminders@taskwire.localhost>'),
+    /** Seconds before each email retry; the reminder fails after the last one. */
+    EMAIL_RETRY_DELAYS: z
+      .string()
+      .default('60,300,900')
+      .transform((v, ctx) => {
+        const delays = v.split(',').map((x) => Number(x.trim()));
+        if (delays.some((d) => !Number.isFinite(d) || d < 0)) {
+          ctx.addIssue({ code: 'custom', message: 'comma-separated seconds, e.g. 60,300,900' });
+          return z.NEVER;
+        }
+        return delays;
+      }),
+    /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
+    REMINDER_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
   })
-  .transform((env) => ({ ...env, isLoopback: LOOPBACK.has(env.HOST) }))
+  .transform((env) => ({
+    ...env,
+    isLoopback: LOOPBACK.has(env.HOST),
+    publicUrl: (
+      env.PUBLIC_URL ?? `http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT}`
+    ).replace(/\/+$/, ''),
+  }))
   .superRefine((env, ctx) => {
     if (!env.isLoopback && !env.AUTH_TOKEN) {
       ctx.addIssue({

@@ -16,20 +16,27 @@ import {
 const instant = (name: string) => timestamp(name, { withTimezone: true, mode: 'date', precision: 3 });
 
 /** A recurring task's rule and the template every instance is made from. */
-export const taskSeries = pgTable('task_series', {
-  id: uuid('id').primaryKey(),
-  rule: jsonb('rule').notNull(),
-  mode: text('mode').notNull().default('schedule'),
-  template: jsonb('template').notNull(),
-  timezone: text('timezone').notNull(),
-  /** The first occurrence: the wall-clock anchor every later occurrence is computed from. */
-  anchor: instant('anchor').notNull(),
-  generatedCount: integer('generated_count').notNull().default(1),
-  version: integer('version').notNull().default(1),
-  createdAt: instant('created_at').notNull(),
-  updatedAt: instant('updated_at').notNull(),
-  endedAt: instant('ended_at'),
-});
+export const taskSeries = pgTable(
+  'task_series',
+  {
+    id: uuid('id').primaryKey(),
+    rule: jsonb('rule').notNull(),
+    mode: text('mode').notNull().default('schedule'),
+    template: jsonb('template').notNull(),
+    timezone: text('timezone').notNull(),
+    /** The first occurrence: the wall-clock anchor every later occurrence is computed from. */
+    anchor: instant('anchor').notNull(),
+    generatedCount: integer('generated_count').notNull().default(1),
+    version: integer('version').notNull().default(1),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+    endedAt: instant('ended_at'),
+    /** The next occurrence when it was beyond the generation horizon; created once the horizon reaches it. */
+    deferredAt: instant('deferred_at'),
+    deferredIndex: integer('deferred_index'),
+  },
+  (t) => [index('task_series_deferred_idx').on(t.deferredAt).where(sql`${t.deferredAt} is not null`)],
+);
 
 export const tasks = pgTable(
   'tasks',
@@ -51,6 +58,8 @@ export const tasks = pgTable(
     seriesId: uuid('series_id').references(() => taskSeries.id, { onDelete: 'set null' }),
     /** The scheduled occurrence this instance stands for; unique per series so generation is idempotent. */
     occurrenceAt: instant('occurrence_at'),
+    /** Position of the occurrence in its series (0 = the first). */
+    occurrenceIndex: integer('occurrence_index'),
     catchUp: boolean('catch_up').notNull().default(false),
   },
   (t) => [
@@ -169,4 +178,77 @@ export const stateStore = pgTable(
     updatedAt: instant('updated_at').notNull(),
   },
   (t) => [index('state_store_expires_idx').on(t.expiresAt)],
+);
+
+/** One row per reminder of a task: scheduled → fired → sent | failed, or cancelled. */
+export const reminders = pgTable(
+  'reminders',
+  {
+    id: uuid('id').primaryKey(),
+    taskId: uuid('task_id')
+      .notNull()
+      .references(() => tasks.id, { onDelete: 'cascade' }),
+    minutesBefore: integer('minutes_before').notNull(),
+    channel: text('channel').notNull(),
+    /** The due time this trigger was computed from. */
+    dueAt: instant('due_at').notNull(),
+    triggerAt: instant('trigger_at').notNull(),
+    status: text('status').notNull(),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: instant('lease_until'),
+    firedAt: instant('fired_at'),
+    /** How late the reminder fired, in ms (0 when on time). */
+    lateMs: integer('late_ms'),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull(),
+    updatedAt: instant('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('reminders_task_spec_uq').on(t.taskId, t.minutesBefore, t.channel),
+    index('reminders_due_idx').on(t.triggerAt).where(sql`${t.status} = 'scheduled'`),
+  ],
+);
+
+/** What the app shows under the bell. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey(),
+    kind: text('kind').notNull(),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    taskIds: jsonb('task_ids').notNull().default(sql`'[]'::jsonb`),
+    reminderIds: jsonb('reminder_ids').notNull().default(sql`'[]'::jsonb`),
+    createdAt: instant('created_at').notNull(),
+    readAt: instant('read_at'),
+  },
+  (t) => [index('notifications_created_idx').on(t.createdAt)],
+);
+
+/**
+ * An email to send for a notification. The attempt is recorded before the provider is called, so a
+ * crash mid-send never leads to a second email (at most once for SMTP; Resend also gets an
+ * idempotency key).
+ */
+export const emailDeliveries = pgTable(
+  'email_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    notificationId: uuid('notification_id').notNull(),
+    reminderIds: jsonb('reminder_ids').notNull().default(sql`'[]'::jsonb`),
+    toAddress: text('to_address').notNull(),
+    subject: text('subject').notNull(),
+    textBody: text('text_body').notNull(),
+    htmlBody: text('html_body').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: instant('lease_until'),
+    lastError: text('last_error'),
+    providerId: text('provider_id'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [index('email_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
 );

@@ -124,6 +124,7 @@ export interface Task {
   reminders: ReminderSpec[];
   seriesId: string | null;
   occurrenceAt: Date | null;
+  occurrenceIndex: number | null;
   catchUp: boolean;
 }
 
@@ -216,6 +217,7 @@ export function newTask(
     reminders: input.reminders ?? [],
     seriesId: null,
     occurrenceAt: null,
+    occurrenceIndex: null,
     catchUp: false,
   };
 }

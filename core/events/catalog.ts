@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { TaskView } from '../domain/task';
+import { RecurrenceMode, RecurrenceRule } from '../domain/recurrence-rule';
+import { ReminderChannel, TaskView } from '../domain/task';
 import { ValidationError } from '../errors';
+import { NotificationView } from '../notifications/view';
 import { defineEvent, Envelope, type EventDefinition, type TaskwireEvent } from './define-event';
 
 /** Who caused a change: `api` (REST), `chat`, or `system:<function>` for automatic work. */
@@ -81,8 +83,117 @@ export const TASK_EVENTS = [
   TaskPurged,
 ] as const;
 
+const Instant = z.iso.datetime({ offset: true });
+
+export const RecurringGenerated = defineEvent({
+  name: 'recurring.generated',
+  topic: 'task-events',
+  description:
+    'Completing an instance of a series created the next one (or, completed late, the missed ones too).',
+  data: z.object({
+    seriesId: z.uuid(),
+    sourceTaskId: z.uuid(),
+    taskId: z.uuid(),
+    occurrenceAt: Instant,
+    occurrenceIndex: z.number().int().nonnegative(),
+    catchUp: z.boolean(),
+    rule: RecurrenceRule,
+    mode: RecurrenceMode,
+    generatedAt: Instant,
+    actor: Actor,
+  }),
+});
+
+const ReminderRef = z.object({
+  reminderId: z.uuid(),
+  taskId: z.uuid(),
+  minutesBefore: z.number().int().nonnegative(),
+  channel: ReminderChannel,
+  triggerAt: Instant,
+  dueAt: Instant,
+});
+
+export const ReminderScheduled = defineEvent({
+  name: 'reminder.scheduled',
+  topic: 'reminders',
+  description: "A reminder was scheduled, or moved because its task's due time changed.",
+  data: ReminderRef.extend({ action: z.enum(['scheduled', 'rescheduled']), actor: Actor }),
+});
+
+export const ReminderCancelled = defineEvent({
+  name: 'reminder.cancelled',
+  topic: 'reminders',
+  description:
+    'A reminder will not fire: its task was completed, deleted, lost its due time or the reminder.',
+  data: ReminderRef.extend({ reason: z.string(), actor: Actor }),
+});
+
+const FiredReminder = ReminderRef.extend({
+  title: z.string(),
+  timezone: z.string(),
+  /** How late it fired (0 when on time): a missed tick is caught up, never lost. */
+  lateMs: z.number().int().nonnegative(),
+});
+
+export const ReminderDue = defineEvent({
+  name: 'reminder.due',
+  topic: 'reminders',
+  description:
+    'Reminders reached their trigger time. Several due together travel as one event and become one digest.',
+  data: z.object({ reminders: z.array(FiredReminder).min(1), firedAt: Instant, actor: Actor }),
+});
+
+export const ReminderSent = defineEvent({
+  name: 'reminder.sent',
+  topic: 'reminders',
+  description: 'A reminder reached the person on a channel (in-app, email).',
+  data: z.object({
+    reminderIds: z.array(z.uuid()),
+    taskIds: z.array(z.uuid()),
+    channel: ReminderChannel,
+    notificationId: z.uuid(),
+    attempts: z.number().int().positive(),
+    actor: Actor,
+  }),
+});
+
+export const ReminderFailed = defineEvent({
+  name: 'reminder.failed',
+  topic: 'reminders',
+  description: 'A reminder could not be delivered on a channel after every retry.',
+  data: z.object({
+    reminderIds: z.array(z.uuid()),
+    taskIds: z.array(z.uuid()),
+    channel: ReminderChannel,
+    notificationId: z.uuid(),
+    attempts: z.number().int().nonnegative(),
+    reason: z.string(),
+    actor: Actor,
+  }),
+});
+
+export const NotificationCreated = defineEvent({
+  name: 'notification.created',
+  topic: 'task-updates',
+  description: 'Something to show under the bell (and as a toast): a reminder, a digest, a failure.',
+  data: z.object({ notification: NotificationView, actor: Actor }),
+});
+
+export const REMINDER_EVENTS = [
+  ReminderScheduled,
+  ReminderCancelled,
+  ReminderDue,
+  ReminderSent,
+  ReminderFailed,
+] as const;
+
 /** Every event type Taskwire knows. Adding one here publishes its JSON Schema and OpenAPI docs. */
-export const CATALOG: readonly EventDefinition[] = [...TASK_EVENTS];
+export const CATALOG: readonly EventDefinition[] = [
+  ...TASK_EVENTS,
+  RecurringGenerated,
+  ...REMINDER_EVENTS,
+  NotificationCreated,
+];
 
 const byType = new Map<string, EventDefinition>(CATALOG.map((d) => [d.type, d]));
 

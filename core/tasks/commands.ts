@@ -112,7 +112,7 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
         })
         .getSQL(),
     );
-    task = { ...task, seriesId, occurrenceAt: task.due };
+    task = { ...task, seriesId, occurrenceAt: task.due, occurrenceIndex: 0 };
   }
   // The series row comes first in the statement; the task's foreign key is checked at its end.
   writes.push(ctx.db.insert(tasks).values(task).getSQL());

@@ -11,6 +11,8 @@ export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 /** What a handler hands back to the runtime: events to publish, written with its own change. */
 export interface Emits {
   emit?: TaskwireEvent[];
+  /** Runs once the transaction committed (e.g. wake a timer); never for a rolled-back change. */
+  after?: () => void;
 }
 
 export interface InvocationContext {
@@ -109,8 +111,13 @@ export interface TickContext extends InvocationContext {
 export interface TickDef {
   /** Cron expression for the cluster (PingSource / Dapr cron binding). */
   cron: string;
-  /** Interval for the embedded runtime's timer. */
-  everyMs: number;
+  /** Interval for the embedded runtime's timer: the safety-net sweep. */
+  everyMs: number | ((deps: Deps) => number);
+  /**
+   * When the next run is due (the earliest reminder, say): a process that stays up arms a timer
+   * for it, so work happens on time instead of at the next sweep. `deps.wake(id)` re-asks.
+   */
+  nextRun?: (deps: Deps) => Promise<Date | null>;
   run(ctx: TickContext): Promise<unknown>;
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../../core/db/client';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
 import type { Clock } from '../../core/ports/clock';
+import type { Mailer } from '../../core/ports/mail';
 import type { SettingsStore } from '../../core/settings/settings';
 
 /**
@@ -19,6 +20,9 @@ export interface Deps {
   settings: SettingsStore;
   /** Called after a transaction that wrote outbox rows commits (wakes the relay). */
   afterCommit: () => void;
+  /** Asks a tick function to re-check when it is next due (no-op where ticks come from a cron). */
+  wake: (functionId: string) => void;
+  mailer: Mailer;
   /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */
   services: Record<string, unknown>;
 }

@@ -9,6 +9,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { MemoryBus } from '../../core/adapters/bus/memory';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
+import { mailerFromEnv } from '../../core/adapters/mail';
 import type { Env } from '../../core/config/env';
 import { type Database, openDatabase } from '../../core/db/client';
 import { runWithContext } from '../../core/observability/context';
@@ -17,11 +18,13 @@ import { createMetrics, type Metrics } from '../../core/observability/metrics';
 import { OutboxRelay, releaseAllClaims } from '../../core/outbox/outbox';
 import type { EventBus } from '../../core/ports/bus';
 import { type Clock, systemClock } from '../../core/ports/clock';
+import type { Mailer } from '../../core/ports/mail';
 import { SettingsStore } from '../../core/settings/settings';
 import type { TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import { createBaseApp, mountRoutes } from './http-app';
-import { deliverBatchInProcess, deliverInProcess, invocationContext } from './invoke';
+import { deliverBatchInProcess, deliverInProcess } from './invoke';
+import { TickScheduler } from './tick-scheduler';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
@@ -39,6 +42,7 @@ export interface HostOptions {
   /** Run tick functions on timers (the embedded runtime's cron). Default true. */
   runTicks?: boolean;
   webDir?: string;
+  mailer?: Mailer;
 }
 
 export interface Host {
@@ -64,6 +68,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     opts.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const clock = opts.clock ?? systemClock;
   let relay: OutboxRelay | undefined;
+  let scheduler: TickScheduler | undefined;
   const deps: Deps = {
     env,
     database,
@@ -73,6 +78,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     newId: randomUUID,
     settings: new SettingsStore(database.db),
     afterCommit: () => relay?.kick(),
+    wake: (id) => scheduler?.wake(id),
+    mailer: opts.mailer ?? mailerFromEnv(env),
     services: { ...opts.services },
   };
   const bus =
@@ -84,6 +91,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       delayScale: env.RETRY_DELAY_SCALE,
     });
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
+  scheduler = new TickScheduler(opts.functions, deps);
 
   for (const fn of opts.functions) {
     if (fn.on.length === 0) continue;
@@ -111,15 +119,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   for (const fn of opts.functions) mountRoutes(app, fn, deps);
   mountWeb(app, opts.webDir ?? WEB_DIST, env.SERVE_WEB);
 
-  const ticks = new Map(opts.functions.filter((f) => f.tick).map((f) => [f.id, f]));
-  const runTick = (id: string) => {
-    const fn = ticks.get(id);
-    if (!fn?.tick) throw new Error(`no tick function ${id}`);
-    return runWithContext({ correlationId: randomUUID() }, () =>
-      fn.tick!.run({ ...invocationContext(fn, deps), now: clock.now() }),
-    );
-  };
-  const timers: NodeJS.Timeout[] = [];
   let server: Server | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -136,20 +135,14 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   await bus.start();
   if (database.kind === 'pglite') await releaseAllClaims(database);
   relay.start();
-  if (opts.runTicks !== false) {
-    for (const fn of ticks.values()) {
-      const every = fn.tick!.everyMs;
-      const fire = () => runTick(fn.id).catch((err) => log.error({ err, fn: fn.id }, 'tick failed'));
-      timers.push(setTimeout(fire, Math.min(5_000, every)).unref(), setInterval(fire, every).unref());
-    }
-  }
+  if (opts.runTicks !== false) scheduler.start();
 
   return {
     app,
     deps,
     bus,
     relay,
-    tick: runTick,
+    tick: (id) => scheduler.run(id),
     async listen() {
       const info = await new Promise<AddressInfo>((resolve) => {
         server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (i) => resolve(i)) as Server;
@@ -158,7 +151,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       return { url: `http://${host}:${info.port}`, port: info.port };
     },
     async stop() {
-      for (const t of timers) clearTimeout(t);
+      scheduler.stop();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();
@@ -171,7 +164,9 @@ export async function createHost(opts: HostOptions): Promise<Host> {
         server.closeAllConnections();
         await closed;
       }
+      await scheduler.stopAndWait();
       await relay!.stop({ drain: true, timeoutMs: 10_000 });
+      await deps.mailer.close?.();
       await bus.stop();
       await database.close();
     },

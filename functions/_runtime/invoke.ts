@@ -5,8 +5,8 @@ import { parseEvent } from '../../core/events/catalog';
 import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
 import { currentContext, runWithContext } from '../../core/observability/context';
 import { writeAtomically as writeAtomicallyInDb, writeOutbox } from '../../core/outbox/outbox';
-import type { InvocationContext, TaskwireFunction } from './define-function';
 import type { Deliver, DeliveryResult } from '../../core/ports/bus';
+import type { InvocationContext, TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import { problemFromError } from './problem';
 
@@ -30,15 +30,18 @@ export function invocationContext(fn: TaskwireFunction, deps: Deps): InvocationC
     meta,
     async transact(work) {
       let wrote = false;
+      let after: (() => void) | undefined;
       const value = await deps.database.db.transaction(async (tx) => {
         const result = await work(tx);
         if (result.emit?.length) {
           await writeOutbox(tx, result.emit);
           wrote = true;
         }
+        after = result.after;
         return result.value;
       });
       if (wrote) deps.afterCommit();
+      after?.();
       return value;
     },
     async writeAtomically(writes, emit) {
@@ -71,6 +74,7 @@ export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown
       tracestate: event.tracestate,
     };
     let wrote = false;
+    let after: (() => void) | undefined;
     const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
       const fresh = await tx
         .insert(processedEvents)
@@ -84,9 +88,11 @@ export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown
         await writeOutbox(tx, result.emit);
         wrote = true;
       }
+      after = result?.after;
       return 'processed';
     });
     if (wrote) deps.afterCommit();
+    after?.();
     if (outcome === 'duplicate') {
       deps.metrics.eventsDuplicate.inc({ type: event.type, consumer: fn.id });
       log.debug('duplicate delivery skipped');
@@ -144,7 +150,10 @@ export function deliverInProcess(fn: TaskwireFunction, deps: Deps): Deliver {
  * for each fresh event in order, one outbox write. If anything fails the transaction rolls back
  * and each event is handled on its own, so a poison event never takes its neighbours down.
  */
-export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events: readonly TaskwireEvent[]) => Promise<DeliveryResult[]> {
+export function deliverBatchInProcess(
+  fn: TaskwireFunction,
+  deps: Deps,
+): (events: readonly TaskwireEvent[]) => Promise<DeliveryResult[]> {
   const single = deliverInProcess(fn, deps);
   return async (raws) => {
     if (raws.length === 1) return [await single(raws[0]!)];
@@ -156,6 +165,7 @@ export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events
     }
     try {
       let wrote = false;
+      const afters: (() => void)[] = [];
       const outcomes = await deps.database.db.transaction(async (tx) => {
         const fresh = new Set(
           (
@@ -180,6 +190,7 @@ export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events
         if (fn.handleBatch && apply.length > 0) {
           const r = await fn.handleBatch({ events: apply, tx, deps, log: deps.log.child({ fn: fn.id }) });
           if (r?.emit?.length) emit.push(...r.emit);
+          if (r?.after) afters.push(r.after);
         } else {
           for (const event of apply) {
             const meta: EventMeta = {
@@ -189,10 +200,12 @@ export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events
               tracestate: event.tracestate,
             };
             const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
-            const r = await runWithContext({ correlationId: event.correlationid, traceparent: event.traceparent }, () =>
-              fn.handler!({ event, tx, deps, log, meta }),
+            const r = await runWithContext(
+              { correlationId: event.correlationid, traceparent: event.traceparent },
+              () => fn.handler!({ event, tx, deps, log, meta }),
             );
             if (r?.emit?.length) emit.push(...r.emit);
+            if (r?.after) afters.push(r.after);
           }
         }
         if (emit.length) {
@@ -202,6 +215,7 @@ export function deliverBatchInProcess(fn: TaskwireFunction, deps: Deps): (events
         return result;
       });
       if (wrote) deps.afterCommit();
+      for (const after of afters) after();
       outcomes.forEach((o, i) => {
         if (o === 'duplicate') deps.metrics.eventsDuplicate.inc({ type: events[i]!.type, consumer: fn.id });
         if (o === 'stale') deps.metrics.eventsStale.inc({ type: events[i]!.type, consumer: fn.id });

@@ -42,12 +42,20 @@ export class ServerProcess {
     const out = openSync(this.logFile, 'a');
     this.proc = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', this.entry], {
       cwd: ROOT,
-      env: { ...process.env, LOG_LEVEL: 'warn', SERVE_WEB: 'false', ...this.env, PORT: String(port), HOST: '127.0.0.1' },
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'warn',
+        SERVE_WEB: 'false',
+        ...this.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+      },
       stdio: ['ignore', out, out],
     });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (this.proc.exitCode !== null) throw new Error(`server exited with ${this.proc.exitCode}; log: ${this.logFile}`);
+      if (this.proc.exitCode !== null)
+        throw new Error(`server exited with ${this.proc.exitCode}; log: ${this.logFile}`);
       try {
         const res = await fetch(`${this.base}/ready`);
         if (res.status === 200) return;
@@ -61,7 +69,8 @@ export class ServerProcess {
 
   kill(signal: NodeJS.Signals): Promise<number | null> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return Promise.resolve(proc?.exitCode ?? null);
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null)
+      return Promise.resolve(proc?.exitCode ?? null);
     return new Promise((resolve) => {
       proc.once('exit', (code) => resolve(code));
       proc.kill(signal);
