@@ -51,6 +51,19 @@ export const EnvSchema = z
         }
         return delays;
       }),
+    /**
+     * How events travel between processes: \`memory\` (one process: \`npm start\`), \`kafka\`
+     * (KAFKA_BROKERS), \`knative\` (publish to K_SINK, receive Trigger deliveries), \`dapr\` (sidecar pub/sub).
+     */
+    BUS: z.enum(['memory', 'kafka', 'knative', 'dapr']).default('memory'),
+    KAFKA_BROKERS: optionalString,
+    KAFKA_CLIENT_ID: z.string().default('taskwire'),
+    /** The Knative broker's address, injected by a SinkBinding. */
+    K_SINK: optionalString,
+    /** \`timer\`: this process runs its tick on a timer; \`external\`: a cron (PingSource, Dapr binding) calls POST /tick. */
+    TICKS: z.enum(['timer', 'external']).default('timer'),
+    /** Which function a standalone process serves (FUNCTION=create-task). */
+    FUNCTION: optionalString,
     /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
     REMINDER_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
   })
@@ -62,6 +75,20 @@ export const EnvSchema = z
     ).replace(/\/+$/, ''),
   }))
   .superRefine((env, ctx) => {
+    if (env.BUS === 'kafka' && !env.KAFKA_BROKERS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_BROKERS'],
+        message: 'BUS=kafka needs KAFKA_BROKERS, e.g. 127.0.0.1:9092',
+      });
+    }
+    if (env.BUS === 'knative' && !env.K_SINK) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['K_SINK'],
+        message: 'BUS=knative needs K_SINK (injected by a SinkBinding)',
+      });
+    }
     if (!env.isLoopback && !env.AUTH_TOKEN) {
       ctx.addIssue({
         code: 'custom',

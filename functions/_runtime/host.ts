@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
-import { MemoryBus } from '../../core/adapters/bus/memory';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
 import { mailerFromEnv } from '../../core/adapters/mail';
 import type { Env } from '../../core/config/env';
@@ -24,6 +23,7 @@ import type { TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import { createBaseApp, mountRoutes } from './http-app';
 import { deliverBatchInProcess, deliverInProcess } from './invoke';
+import { createBus } from './profiles';
 import { TickScheduler } from './tick-scheduler';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -82,14 +82,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     mailer: opts.mailer ?? mailerFromEnv(env),
     services: { ...opts.services },
   };
-  const bus =
-    opts.bus ??
-    new MemoryBus({
-      deadLetters: databaseDeadLetters(database),
-      log,
-      metrics,
-      delayScale: env.RETRY_DELAY_SCALE,
-    });
+  const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
   scheduler = new TickScheduler(opts.functions, deps);
 
