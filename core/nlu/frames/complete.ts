@@ -1,0 +1,119 @@
+// Reports of work done: "mark X as done", "check off X", "X is done", "I called mom".
+
+import { buildTargeted, slotsIn } from '../build';
+import { core } from '../sentence';
+import { completionBase, knownCompletionBase } from '../verbs';
+import { type Frame, match, TASK_WORD } from './frame';
+
+const DONE =
+  '(?:done|complete|completed|finished|closed|resolved|checked(?:\\s+off)?|ticked(?:\\s+off)?|crossed\\s+off|accomplished)';
+const LIST_SUFFIX =
+  '(?:\\s+(?:(?:of|from|on|off)\\s+)?(?:my|the)\\s+(?:[\\w-]+\\s+)?(?:list|tasks|todos?|to-?dos?|agenda))?';
+
+const completeFrames: [RegExp, number][] = [
+  [
+    new RegExp(
+      `^(?:mark|set|flag|put|move|make|label|tag|consider|count|change|switch|update)\\s+(?<t>.+?)\\s+(?:as\\s+|to\\s+|like\\s+)?(?:being\\s+)?${DONE}(?:\\s+(?:now|already|for\\s+(?:me|today)|today))?${LIST_SUFFIX}$`,
+      'd',
+    ),
+    0.95,
+  ],
+  [new RegExp(`^(?:mark|check|tick|cross|strike|scratch)\\s+(?<t>.+?)\\s+off${LIST_SUFFIX}$`, 'd'), 0.93],
+  [new RegExp(`^(?:check|tick|cross|strike|scratch)\\s+off\\s+(?<t>.+?)${LIST_SUFFIX}$`, 'd'), 0.93],
+  [/^(?:cross|strike)\s+(?<t>.+?)\s+out$/d, 0.85],
+  [
+    /^(?:i(?:'m|\s+am)|im|we(?:'re|\s+are))\s+(?:all\s+|finally\s+|now\s+)?(?:done|finished|through)\s+with\s+(?<t>.+)$/d,
+    0.9,
+  ],
+  [/^(?:done|finished|through)\s+with\s+(?<t>.+)$/d, 0.9],
+  [
+    /^(?:i(?:'ve|\s+have)?\s+|we(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+|now\s+)?(?:finished|completed|done|did|accomplished|wrapped\s+up|knocked\s+out|took\s+care\s+of|sorted\s+out|dealt\s+with|got\s+through|ticked\s+off|checked\s+off|crossed\s+off)\s+(?:with\s+)?(?<t>.+)$/d,
+    0.88,
+  ],
+  [
+    /^(?<t>.+?)(?:\s+(?:is|are|was|were|has\s+been|have\s+been|got|been)|'s|'re)\s+(?:now\s+|all\s+|finally\s+|already\s+|totally\s+|completely\s+|officially\s+)?(?:done|complete|completed|finished|taken\s+care\s+of|sorted(?:\s+out)?|handled|dealt\s+with|over\s+with|paid|sent|submitted|fixed|booked|bought|ordered|returned|picked\s+up|cleaned|mailed|posted|filed|renewed|ticked\s+off|checked\s+off)(?:\s+(?:now|already|today|yesterday|too))?$/d,
+    0.85,
+  ],
+  [/^(?:done|finished|completed)\s*[:-]\s*(?<t>.+)$/du, 0.9],
+  [/^(?:✓|✔️?|✅|☑️?)\s*[:-]?\s*(?<t>.+)$/du, 0.9],
+  [/^(?<t>)(?:done|finished|completed|complete|all\s+done|did\s+it|✓|✔️?|✅|☑️?)$/du, 0.5],
+  [
+    /^(?<t>.+?)\s*(?:[:-]\s*|\s)(?:done|finished|completed|complete|✓|✔️?|✅|☑️?)(?:\s+(?:now|already|today|yesterday|too))?$/du,
+    0.8,
+  ],
+];
+
+const NOT_A_TARGET =
+  /^(?:get|have|got|make|need|must|should|will|want|gotta|to|be|is|are|it's|i'm|i|we|im|all|everything|when|if|what|how|not|almost|nearly|half|mostly|you|you're|we're|they|am|i\s+am|all\s+of\s+it|it\s+all)\b/;
+
+export const completeStrong: Frame = (s) => {
+  for (const [re, confidence] of completeFrames) {
+    const found = match(s, re);
+    if (!found) continue;
+    const target = found.text('t');
+    // A bare "done!" or "mark as done" is about whatever we were just talking about.
+    if (!target || target === 'as')
+      return { intent: 'complete', confidence: Math.min(confidence, 0.5), target: 'it' };
+    if (NOT_A_TARGET.test(target) && !/^(?:it|that|this)$/.test(target)) continue;
+    if (/\b(?:not|un)$/.test(target) || /\bnot\s+(?:yet\s+)?$/.test(target)) continue;
+    return buildTargeted('complete', s.text, found.group('t'), confidence);
+  }
+  return undefined;
+};
+
+export const trailingCommand: Frame = (s) => {
+  const c = core(s);
+  const done =
+    /(?:^|[,;.]\s*|\s(?:so|and|just|please)\s+)(?:mark|check|tick)\s+(?<t>it|that|this)\s+(?:as\s+)?(?:done|complete|completed|finished|off)$/d.exec(
+      c,
+    );
+  if (done && done.index > 0) return { intent: 'complete', confidence: 0.8, target: done.groups!.t! };
+  const remove =
+    /(?:^|[,;.]\s*|\s(?:so|and|just|please)\s+)(?:delete|remove|cancel|trash|scrap|drop)\s+(?<t>it|that|this)$/d.exec(
+      c,
+    );
+  if (remove && remove.index > 0) return { intent: 'delete', confidence: 0.8, target: remove.groups!.t! };
+  return undefined;
+};
+
+// "can we do the grocery run on saturday instead": a change to an existing plan.
+
+export const completeWeak: Frame = (s, ctx) => {
+  const verb = match(s, /^(?:complete|close(?:\s+out)?|resolve)\s+(?<t>.+)$/d);
+  if (verb) {
+    const x = slotsIn(s.text, [verb.group('t')!], ctx);
+    // "Complete the tax return by Friday" is a new task; "complete buy groceries" is not.
+    if (Object.keys(x.task).length) return undefined;
+    const taskish = TASK_WORD.test(verb.text('t')) || /^(?:it|that|this)$/.test(verb.text('t'));
+    return buildTargeted('complete', s.text, verb.group('t'), taskish ? 0.9 : 0.6);
+  }
+  const past = match(
+    s,
+    /^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)(?<verb>[a-z]+)\s+(?<rest>.+)$|^(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?<verb2>[a-z]+)\s+(?<rest2>.+)$|^(?<verb3>[a-z]+)\s+(?<rest3>.+)$/d,
+  );
+  if (!past) return undefined;
+  const bare = Boolean(past.text('verb3'));
+  const verbWord = past.text('verb') || past.text('verb2') || past.text('verb3');
+  const restSpan = past.group('rest') ?? past.group('rest2') ?? past.group('rest3');
+  // Without "I", only an unmistakable past form of a chore verb reports a finished task ("Paid the water bill").
+  const base = bare ? knownCompletionBase(verbWord) : completionBase(verbWord);
+  if (!base || !restSpan) return undefined;
+  // "I just got promoted", "got home": news, not a chore done.
+  const nextWord =
+    s.lower
+      .slice(...restSpan)
+      .trim()
+      .split(/\s+/)[0] ?? '';
+  const news =
+    /^(?:sick|home|back|lucky|lost|better|worse|angry|bored|engaged|married|fired|hired|stuck|up|out|in|there)$/;
+  if (base === 'get' && (/ed$/.test(nextWord) || news.test(nextWord))) return undefined;
+  const x = slotsIn(s.text, [restSpan], ctx);
+  if (x.task.due && !/\b(?:yesterday|today|this\s+morning|earlier|last)\b/.test(core(s))) return undefined;
+  const rest = s.text
+    .slice(...restSpan)
+    .replace(/[\s.!,]+$/, '')
+    .replace(/\s+(?:already|today|yesterday|earlier|this\s+morning|just\s+now|finally)$/i, '')
+    .trim();
+  if (!rest) return undefined;
+  return { intent: 'complete', confidence: bare ? 0.6 : 0.65, target: `${base} ${rest}` };
+};

@@ -1,0 +1,43 @@
+// When no frame matched: chatter stays chatter, anything that reads like a to-do becomes one.
+
+import { buildCreate, clamp, slotsIn } from '../build';
+import { askFor } from '../questions';
+import { core } from '../sentence';
+import { isTaskVerb } from '../verbs';
+import { type Frame, whole } from './frame';
+
+const CHATTER =
+  /^(?:i'?m|i\s+am|i\s+feel|i\s+was|i\s+think|i\s+love|i\s+hate|i\s+like|i\s+guess|i\s+know|i\s+see|i\s+agree|you'?re|you\s+are|you|your|it'?s|its|that'?s|thats|this\s+is|lol|haha+|hehe+|omg|wow|ugh+|meh|hmm+|ok|okay|cool|nice|great|awesome|good|bad|yes|no|yeah|nah|nope|yep|sure|idk|dunno|whatever|nothing|never\s*mind|nvm|bye|goodbye|good\s+night|gn|gm|thanks|thank\s+you|ty|thx|cheers|sorry|oops|wait|hold\s+on|hang\s+on|brb|interesting|really|seriously|why|because|how|who|what|where|when|which|whose|(?:can|could|would|will|should|do|does|did|is|are|was|were|am|may|might|shall|has|have|had)\s+(?:you|u|i|we|it|he|she|they|there|this|that|your|my)|not|my\s+(?:day|life|week|boss|wife|husband|kids?|dog|cat)\s+(?:is|was)|i\s+have|i've\s+got|i've|i\s+had|we\s+have|i\s+(?:just\s+)?got|happy|merry|congrat\w*)\b/;
+
+export const fallback: Frame = (s, ctx) => {
+  const c = core(s);
+  if (!c) return { intent: 'none', confidence: 0.9 };
+  const x = slotsIn(s.text, [whole(s)], ctx);
+  const first = c.split(/\s+/)[0] ?? '';
+  if (s.question || CHATTER.test(c)) {
+    // "I have a dentist appointment on Friday at 2" states a task with a time; other chatter does not.
+    if (!s.question && x.title && x.due?.hasTime && /^(?:i\s+have|i've\s+got|we\s+have|i\s+got)\b/.test(c)) {
+      return buildCreate(s.text, [whole(s)], ctx, { confidence: 0.55 });
+    }
+    return { intent: 'none', confidence: clamp(x.slotCount ? 0.55 : 0.7) };
+  }
+  if (!x.title) {
+    if (x.slotCount) {
+      return {
+        intent: 'clarify',
+        confidence: 0.6,
+        question: askFor(['title'], { task: x.task, timeZone: ctx.timeZone }),
+        pending: { intent: 'create', task: x.task, missing: ['title'] },
+      };
+    }
+    return { intent: 'none', confidence: 0.6 };
+  }
+  const verb = isTaskVerb(first);
+  const words = c.split(/\s+/).length;
+  const letters = first.replace(/[^\p{L}]/gu, '');
+  const gibberish =
+    words === 1 && (!/[aeiouy]/.test(letters) || /(.)\1\1/.test(letters) || letters.length > 20);
+  if (gibberish) return { intent: 'none', confidence: 0.5 };
+  const confidence = verb ? (x.slotCount ? 0.82 : 0.75) : x.slotCount ? 0.72 : words === 1 ? 0.45 : 0.5;
+  return buildCreate(s.text, [whole(s)], ctx, { confidence });
+};

@@ -1,0 +1,30 @@
+/**
+ * The offline natural-language parser: one chat message in, one task operation out.
+ * Pure TypeScript, no I/O. The Claude engine returns the same shape, validated by
+ * `ParseResultSchema`.
+ */
+export { continueClarification } from './clarify';
+export { type InputFindings, inspectInput } from './inspect';
+export { parseUtterance } from './parse';
+export {
+  IntentSchema,
+  ParseResultSchema,
+  PendingClarificationSchema,
+  QueryFilterSchema,
+  RecurrenceSlotSchema,
+  ReminderSlotSchema,
+  TaskSlotsSchema,
+} from './schema';
+export type {
+  Intent,
+  Missing,
+  ParseOptions,
+  ParseResult,
+  PendingClarification,
+  Priority,
+  QueryFilter,
+  RecurrenceSlot,
+  ReminderSlot,
+  TaskSlots,
+  WeekdayCode,
+} from './types';

@@ -1,0 +1,75 @@
+import type { DateContext } from './dates';
+import { classify } from './frames';
+import { lowerSameLength } from './masked-text';
+import { extractFilter } from './query';
+import { askFor } from './questions';
+import { detectBulk, looksLikeInjection } from './safety';
+import { sanitise } from './sanitise';
+import { core, toSentence } from './sentence';
+import { isSmallTalk } from './smalltalk';
+import type { ParseOptions, ParseResult, QueryFilter } from './types';
+import { fixTypos } from './typos';
+import { isValidTimeZone, zonedNow } from './zoned';
+
+export function dateContext(opts: ParseOptions): DateContext {
+  const timeZone = isValidTimeZone(opts.timeZone) ? opts.timeZone : 'UTC';
+  const now = Number.isFinite(opts.now.getTime()) ? opts.now : new Date();
+  return { now: zonedNow(now, timeZone), timeZone };
+}
+
+function bulkScope(filter: QueryFilter): string {
+  const parts: string[] = [];
+  if (filter.status === 'completed') parts.push('completed');
+  if (filter.priority) parts.push(`${filter.priority}-priority`);
+  const scope = parts.length ? `all your ${parts.join(' ')} tasks` : 'all your tasks';
+  return filter.tags?.length ? `${scope} tagged ${filter.tags.join(', ')}` : scope;
+}
+
+function bulkConfirmation(lower: string, operation: 'delete' | 'complete', ctx: DateContext): ParseResult {
+  const filter = extractFilter(lower, ctx);
+  // A bulk request names a scope, not a search text.
+  delete filter.text;
+  if (operation === 'complete') filter.status = 'active';
+  else if (!/\b(?:completed|done|finished)\b/.test(lower)) filter.status = 'all';
+  const scope = bulkScope(filter);
+  const bulk = operation === 'delete' ? `this would delete ${scope}` : `this would mark ${scope} as done`;
+  return {
+    intent: 'clarify',
+    confidence: 0.9,
+    question: askFor(['confirm'], { bulk }),
+    pending: { intent: operation, target: 'all', filter, missing: ['confirm'] },
+  };
+}
+
+/**
+ * Reads one chat message as a task operation. Pure: the same text, time and zone always give
+ * the same result, and nothing is looked up. Never throws.
+ *
+ * @example parseUtterance('Create a task to call mom on Sunday at 3pm', { now, timeZone: 'America/New_York' })
+ * // { intent: 'create', confidence: 0.93, task: { title: 'Call mom', due: '2026-03-08T15:00:00-04:00' } }
+ */
+export function parseUtterance(text: string, opts: ParseOptions): ParseResult {
+  try {
+    return parseOrThrow(text, opts);
+  } catch {
+    // A parser bug must not become a 500 or an action: say we did not understand.
+    return { intent: 'none', confidence: 0.05 };
+  }
+}
+
+/** {@link parseUtterance} without the safety net, so tests see the parser's own errors. */
+export function parseOrThrow(text: string, opts: ParseOptions): ParseResult {
+  const clean = fixTypos(sanitise(typeof text === 'string' ? text : ''));
+  if (!clean) return { intent: 'none', confidence: 0.95 };
+  const ctx = dateContext(opts);
+  const lower = lowerSameLength(clean);
+  if (looksLikeInjection(lower)) return { intent: 'none', confidence: 0.95 };
+  const bulk = detectBulk(lower);
+  if (bulk) return bulkConfirmation(lower, bulk.operation, ctx);
+  const sentence = toSentence(clean);
+  const wholeMessage = lower.replace(/[\s.!?]+$/, '');
+  if (isSmallTalk(core(sentence), sentence.question) || isSmallTalk(wholeMessage, sentence.question)) {
+    return { intent: 'none', confidence: 0.9 };
+  }
+  return classify(sentence, ctx);
+}
