@@ -4,9 +4,16 @@ import completeTask from './complete-task';
 import createTask from './create-task';
 import deadLetters from './dead-letters';
 import deleteTask from './delete-task';
+import deliverEmail from './deliver-email';
+import fireReminders from './fire-reminders';
 import listTasks from './list-tasks';
+import notifications from './notifications';
+import onTaskCompleted from './on-task-completed';
 import purgeTrash from './purge-trash';
 import restoreTask from './restore-task';
+import scheduleReminders from './schedule-reminders';
+import sendNotification from './send-notification';
+import series from './series';
 import settings from './settings';
 import updateTask from './update-task';
 
@@ -22,4 +29,11 @@ export const FUNCTIONS: readonly TaskwireFunction[] = [
   auditSink,
   settings,
   deadLetters,
+  onTaskCompleted,
+  series,
+  scheduleReminders,
+  fireReminders,
+  sendNotification,
+  deliverEmail,
+  notifications,
 ];

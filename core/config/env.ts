@@ -66,6 +66,30 @@ export const EnvSchema = z
     FUNCTION: optionalString,
     /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
     REMINDER_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
+    /** A Dapr sidecar runs beside this process: /ready checks it (BUS=dapr implies it). */
+    DAPR_ENABLED: boolish.default(false),
+    /** The sidecar's HTTP port (Dapr injects it into the app's container). */
+    DAPR_HTTP_PORT: z.coerce.number().int().min(1).max(65535).default(3500),
+    /** The sidecar's HTTP address when it is not on localhost, e.g. http://127.0.0.1:3500. */
+    DAPR_HTTP_ENDPOINT: optionalString,
+    /** Token the sidecar requires from the app (`dapr-api-token`), if it was configured with one. */
+    DAPR_API_TOKEN: optionalString,
+    /** Token the sidecar sends to the app; when set, the /dapr routes refuse calls without it. */
+    APP_API_TOKEN: optionalString,
+    /** The pub/sub component of BUS=dapr (consumer group = app id). */
+    DAPR_PUBSUB_NAME: z.string().min(1).default('taskwire-pubsub'),
+    /** The pub/sub component for broadcast subscriptions (one consumer group per instance). */
+    DAPR_BROADCAST_PUBSUB_NAME: z.string().min(1).default('taskwire-broadcast'),
+    /** The state store component (conversation state, caches). */
+    DAPR_STATE_STORE: z.string().min(1).default('taskwire-state'),
+    /** When set, secrets listed in DAPR_SECRETS are read from this secret store at start-up. */
+    DAPR_SECRET_STORE: optionalString,
+    /** Env vars filled from the secret store: `DATABASE_URL=taskwire-database/url,AUTH_TOKEN=taskwire-auth/token`. */
+    DAPR_SECRETS: optionalString,
+    /** `programmatic`: GET /dapr/subscribe lists the subscriptions; `declarative`: Subscription resources do. */
+    DAPR_SUBSCRIPTIONS: z.enum(['programmatic', 'declarative']).default('programmatic'),
+    /** Calls between functions (chat → task functions) go through Dapr service invocation. */
+    DAPR_INVOKE: boolish.default(false),
   })
   .transform((env) => ({
     ...env,

@@ -101,6 +101,9 @@ export const UpdateTaskInput = z
     tags: Tags.optional(),
     reminders: Reminders.optional(),
     status: TaskStatus.optional(),
+    /** Makes a one-off task recurring, changes the series' rule, or (null) stops the repetition. */
+    recurrence: RecurrenceRule.nullish(),
+    recurrenceMode: RecurrenceMode.optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' });

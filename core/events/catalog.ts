@@ -104,6 +104,21 @@ export const RecurringGenerated = defineEvent({
   }),
 });
 
+export const SeriesUpdated = defineEvent({
+  name: 'series.updated',
+  topic: 'task-events',
+  description:
+    'The rule or the template of a recurring series changed (applies to instances generated from now on).',
+  data: z.object({
+    seriesId: z.uuid(),
+    rule: RecurrenceRule,
+    mode: RecurrenceMode,
+    template: z.record(z.string(), z.unknown()),
+    changedFields: z.array(z.string()),
+    actor: Actor,
+  }),
+});
+
 const ReminderRef = z.object({
   reminderId: z.uuid(),
   taskId: z.uuid(),
@@ -191,6 +206,7 @@ export const REMINDER_EVENTS = [
 export const CATALOG: readonly EventDefinition[] = [
   ...TASK_EVENTS,
   RecurringGenerated,
+  SeriesUpdated,
   ...REMINDER_EVENTS,
   NotificationCreated,
 ];

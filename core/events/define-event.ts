@@ -79,6 +79,8 @@ export interface EventDefinition<T extends string = string, S extends z.ZodType 
   /** Validates a received event of this type. */
   parse(raw: unknown): TaskwireEvent<z.output<S>>;
   is(event: TaskwireEvent): event is TaskwireEvent<z.output<S>>;
+  /** The event typed as this definition's (it was validated on receipt); throws for another type. */
+  narrow(event: TaskwireEvent): TaskwireEvent<z.output<S>>;
 }
 
 export type EventOf<D extends EventDefinition> = TaskwireEvent<z.output<D['data']>>;
@@ -157,6 +159,10 @@ export function defineEvent<const N extends string, S extends z.ZodType>(spec: {
     },
     is(event): event is TaskwireEvent<z.output<S>> {
       return event.type === type;
+    },
+    narrow(event) {
+      if (event.type !== type) throw new TypeError(`expected ${type}, got ${event.type}`);
+      return event as TaskwireEvent<z.output<S>>;
     },
   };
 }

@@ -70,10 +70,14 @@ export class SettingsStore {
     private readonly ttlMs = 2000,
   ) {}
 
-  async get(): Promise<SettingsView> {
+  /**
+   * Inside a transaction pass it as `executor`: PGlite has one connection, and a query outside the
+   * open transaction would wait for it forever.
+   */
+  async get(executor?: Db): Promise<SettingsView> {
     const now = Date.now();
     if (this.#cached && this.#cached.until > now) return this.#cached.value;
-    const value = await getSettings(this.db);
+    const value = await getSettings(executor ?? this.db);
     this.#cached = { value, until: now + this.ttlMs };
     return value;
   }

@@ -1,4 +1,4 @@
-import type { SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { taskSeries, tasks } from '../db/schema';
 import {
@@ -29,6 +29,7 @@ import type { EventMeta, TaskwireEvent } from '../events/define-event';
 import type { Logger } from '../observability/logger';
 import type { Clock } from '../ports/clock';
 import { findTask, removeTask, saveTask, viewOf } from './repository';
+import { assertRule, findSeries, patchSeries, type SeriesPatch, templateOf } from './series';
 
 /** What a task command needs: the clock, ids, the actor, and a transaction that also writes events. */
 export interface CommandContext {
@@ -90,6 +91,7 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
         { field: 'due', message: 'required when recurrence is set' },
       ]);
     }
+    assertRule(input.recurrence, task.due, task.timezone);
     const seriesId = ctx.newId();
     series = { rule: input.recurrence, mode: input.recurrenceMode ?? 'schedule' };
     writes.push(
@@ -128,6 +130,70 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
 export interface UpdateOptions {
   /** The version the writer last saw (If-Match); a different stored version is a conflict. */
   ifMatch?: number | undefined;
+  /** `series`: the change also applies to the series' template (this and future instances). */
+  scope?: 'instance' | 'series' | undefined;
+}
+
+const TEMPLATE_FIELDS = ['title', 'description', 'priority', 'tags', 'reminders'] as const;
+
+/**
+ * The series side of an update: attach a series to a one-off task, change or stop the repetition,
+ * or carry template fields over for "this and future". Returns the task (re-linked if needed) and
+ * whether anything about its recurrence changed.
+ */
+async function applySeriesChange(
+  ctx: CommandContext,
+  tx: Db,
+  task: Task,
+  patch: UpdateTaskInput,
+  scope: UpdateOptions['scope'],
+  now: Date,
+): Promise<{ task: Task; changed: boolean }> {
+  const series = task.seriesId ? await findSeries(tx, task.seriesId, true) : undefined;
+  if (patch.recurrence === null) {
+    if (!series) return { task, changed: false };
+    await tx
+      .update(taskSeries)
+      .set({ endedAt: now, updatedAt: now, version: series.version + 1 })
+      .where(eq(taskSeries.id, series.id));
+    return { task: { ...task, seriesId: null, occurrenceAt: null, occurrenceIndex: null }, changed: true };
+  }
+  if (!series || series.endedAt) {
+    if (!patch.recurrence) {
+      if (scope === 'series')
+        throw new ValidationError('this task does not repeat', [{ field: 'scope', message: 'no series' }]);
+      return { task, changed: false };
+    }
+    if (!task.due) {
+      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+        { field: 'due', message: 'required when recurrence is set' },
+      ]);
+    }
+    assertRule(patch.recurrence, task.due, task.timezone);
+    const seriesId = ctx.newId();
+    await tx.insert(taskSeries).values({
+      id: seriesId,
+      rule: patch.recurrence,
+      mode: patch.recurrenceMode ?? 'schedule',
+      template: templateOf(task),
+      timezone: task.timezone,
+      anchor: task.due,
+      createdAt: now,
+      updatedAt: now,
+    });
+    return { task: { ...task, seriesId, occurrenceAt: task.due, occurrenceIndex: 0 }, changed: true };
+  }
+  const seriesPatch: SeriesPatch = {};
+  if (patch.recurrence) seriesPatch.recurrence = patch.recurrence;
+  if (patch.recurrenceMode) seriesPatch.recurrenceMode = patch.recurrenceMode;
+  if (scope === 'series') {
+    for (const field of TEMPLATE_FIELDS) {
+      if (patch[field] !== undefined) Object.assign(seriesPatch, { [field]: task[field] });
+    }
+  }
+  if (Object.keys(seriesPatch).length === 0) return { task, changed: false };
+  await patchSeries(tx, series, seriesPatch, now);
+  return { task, changed: seriesPatch.recurrence !== undefined || seriesPatch.recurrenceMode !== undefined };
 }
 
 export async function updateTask(
@@ -153,6 +219,25 @@ export async function updateTask(
     }
     const emit: TaskwireEvent[] = [];
     let task = current;
+    const seriesChange = await applySeriesChange(ctx, tx, applied.task, patch, opts.scope, now);
+    if (seriesChange.changed) {
+      const before = current.seriesId ? await findSeries(tx, current.seriesId) : undefined;
+      applied.changes.recurrence = {
+        from: before && !before.endedAt ? { rule: before.rule, mode: before.mode } : null,
+        to:
+          patch.recurrence === null
+            ? null
+            : {
+                rule: patch.recurrence ?? before?.rule,
+                mode: patch.recurrenceMode ?? before?.mode ?? 'schedule',
+              },
+      };
+      applied.task = {
+        ...seriesChange.task,
+        version: current.version + 1,
+        updatedAt: now,
+      };
+    }
     if (Object.keys(applied.changes).length > 0) {
       await saveOrConflict(tx, applied.task, current.version);
       task = applied.task;

@@ -17,7 +17,14 @@ import { FUNCTIONS } from '../index';
 import type { Deps } from './deps';
 import { createFunctionApp } from './http-app';
 import { deliverBatchInProcess, deliverInProcess } from './invoke';
-import { createBus } from './profiles';
+import {
+  createBus,
+  createInvoker,
+  createStateStore,
+  mountRuntimeRoutes,
+  sidecarReadiness,
+  withDaprSecrets,
+} from './profiles';
 import { TickScheduler } from './tick-scheduler';
 
 function fail(message: string): never {
@@ -51,15 +58,17 @@ export async function startFunction(env: Env) {
     afterCommit: () => relay?.kick(),
     wake: (id) => scheduler?.wake(id),
     mailer: mailerFromEnv(env),
-    services: {},
+    services: { stateStore: createStateStore(env, database, systemClock), invoker: createInvoker(env) },
   };
-  const bus = createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
+  const deadLetters = databaseDeadLetters(database);
+  const bus = createBus({ env, log, metrics, deadLetters });
   if (fn.on.length > 0 && env.BUS !== 'knative') {
     bus.subscribe({
       consumer: fn.id,
       types: fn.on.map((d) => d.type),
       deliver: deliverInProcess(fn, deps),
       delivery: fn.delivery,
+      broadcast: (fn as { broadcast?: boolean }).broadcast === true,
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
     });
   }
@@ -73,7 +82,15 @@ export async function startFunction(env: Env) {
         if (!(await bus.healthy())) throw new Error(`${bus.kind} bus is not healthy`);
       },
     },
+    ...sidecarReadiness(env),
   ]);
+  mountRuntimeRoutes(app, {
+    fn,
+    bus,
+    env,
+    deadLetters,
+    attemptsOf: (id) => (FUNCTIONS.find((f) => f.id === id)?.delivery.retry ?? 0) + 1,
+  });
   await bus.start();
   relay.start();
   if (fn.tick && env.TICKS === 'timer') scheduler.start();
@@ -101,7 +118,7 @@ export async function startFunction(env: Env) {
 }
 
 try {
-  await startFunction(parseEnv());
+  await startFunction(parseEnv(await withDaprSecrets(process.env)));
 } catch (err) {
   if (err instanceof ConfigError) fail(err.message);
   console.error('function failed to start:', err instanceof Error ? err.message : err);

@@ -20,6 +20,32 @@ export interface ReadinessCheck {
   check(): Promise<void>;
 }
 
+/** Past this much, an oversized body is cut off instead of read to the end. */
+const DISCARD_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * Reads and drops the rest of a refused body, so a client still sending it gets our 413 instead of
+ * a reset connection (many clients only read the response after sending everything).
+ */
+async function discardBody(req: Request): Promise<void> {
+  const reader = req.body?.getReader();
+  if (!reader) return;
+  let seen = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      seen += value.byteLength;
+      if (seen > DISCARD_LIMIT) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // the client went away: nothing left to answer
+  }
+}
+
 function correlationMiddleware(deps: Deps) {
   return async (c: Context, next: () => Promise<void>) => {
     const given = c.req.header('x-correlation-id');
@@ -87,8 +113,9 @@ export function createBaseApp(
     '*',
     bodyLimit({
       maxSize: deps.env.MAX_BODY_BYTES,
-      onError: (c) =>
-        problemResponse(
+      onError: async (c) => {
+        await discardBody(c.req.raw);
+        return problemResponse(
           c,
           problem(
             413,
@@ -96,7 +123,8 @@ export function createBaseApp(
             `request bodies are limited to ${deps.env.MAX_BODY_BYTES} bytes`,
             [{ field: '(body)', message: 'too large' }],
           ),
-        ),
+        );
+      },
     }),
   );
   if (deps.env.AUTH_TOKEN) app.use('/api/*', authMiddleware(deps.env.AUTH_TOKEN));

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { TaskView, UpdateTaskInput } from '../../core/domain/task';
 import { ValidationError } from '../../core/errors';
 import { updateTask } from '../../core/tasks/commands';
@@ -28,6 +29,12 @@ export default defineFunction({
         'Send only the fields to change; null clears description, due or priority. With If-Match a stale version is a 409; without it the last write wins and the overwritten values are audited.',
       tags: ['tasks'],
       params: TaskIdParams,
+      query: z.object({
+        scope: z
+          .enum(['instance', 'series'])
+          .default('instance')
+          .describe('series: also change the template of future instances of a recurring task'),
+      }),
       body: UpdateTaskInput,
       headers: { 'If-Match': 'The version the client last saw' },
       responses: {
@@ -37,7 +44,10 @@ export default defineFunction({
       },
       handler: async (ctx) => {
         const ifMatch = parseIfMatch(ctx.header('if-match'));
-        const task = await updateTask(commandContext(ctx), ctx.params.id, ctx.body, { ifMatch });
+        const task = await updateTask(commandContext(ctx), ctx.params.id, ctx.body, {
+          ifMatch,
+          scope: ctx.query.scope,
+        });
         return { status: 200, body: task, headers: { etag: `"${task.version}"` } };
       },
     }),

@@ -11,7 +11,9 @@ describe('binding beyond loopback needs a token', () => {
   });
 
   it('names every bad setting', () => {
-    expect(() => parseEnv({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(/PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/);
+    expect(() => parseEnv({ PORT: 'eighty', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/,
+    );
   });
 });
 
@@ -31,7 +33,9 @@ describe('with AUTH_TOKEN set', () => {
   });
 
   it('serves /api with the bearer token (or access_token for EventSource)', async () => {
-    expect((await host.json('/api/tasks', { headers: { authorization: 'Bearer let-me-in-please' } })).status).toBe(200);
+    expect(
+      (await host.json('/api/tasks', { headers: { authorization: 'Bearer let-me-in-please' } })).status,
+    ).toBe(200);
     expect((await host.json('/api/tasks?access_token=let-me-in-please')).status).toBe(200);
   });
 

@@ -11,16 +11,28 @@ describe.each(DATABASE_KINDS)('creating a recurring task on %s', (kind) => {
   it('stores the series and the first instance in one statement', async () => {
     const res = await host.json('/api/tasks', {
       method: 'POST',
-      json: { title: 'Pay rent', due: '2027-01-31T14:00:00Z', timezone: 'UTC', recurrence: { frequency: 'monthly', interval: 1, byMonthDay: 31 } },
+      json: {
+        title: 'Pay rent',
+        due: '2027-01-31T14:00:00Z',
+        timezone: 'UTC',
+        recurrence: { frequency: 'monthly', interval: 1, byMonthDay: 31 },
+      },
     });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ recurrence: { frequency: 'monthly', interval: 1, byMonthDay: 31 }, recurrenceMode: 'schedule', occurrenceAt: '2027-01-31T14:00:00.000Z' });
+    expect(res.body).toMatchObject({
+      recurrence: { frequency: 'monthly', interval: 1, byMonthDay: 31 },
+      recurrenceMode: 'schedule',
+      occurrenceAt: '2027-01-31T14:00:00.000Z',
+    });
     expect(res.body.seriesId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await host.json(`/api/tasks/${res.body.id}`)).body).toEqual(res.body);
   });
 
   it('needs a due time to anchor the schedule', async () => {
-    const res = await host.json('/api/tasks', { method: 'POST', json: { title: 'x', recurrence: { frequency: 'daily', interval: 1 } } });
+    const res = await host.json('/api/tasks', {
+      method: 'POST',
+      json: { title: 'x', recurrence: { frequency: 'daily', interval: 1 } },
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('due');
   });

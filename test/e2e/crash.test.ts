@@ -38,7 +38,11 @@ async function crashDuringBurst(env: Record<string, string>) {
     }
   };
   const workers = Array.from({ length: 16 }, (_, w) => worker(w));
-  await waitFor(async () => acknowledged.length, (n) => n >= 150, 30_000);
+  await waitFor(
+    async () => acknowledged.length,
+    (n) => n >= 150,
+    30_000,
+  );
   await first.kill('SIGKILL');
   stop = true;
   await Promise.all(workers);
@@ -54,17 +58,26 @@ async function crashDuringBurst(env: Record<string, string>) {
     const all = [...body.entries];
     while (body.nextBefore) {
       body = (await (
-        await fetch(`${second.base}/api/audit?type=dev.taskwire.task.created.v1&limit=200&before=${body.nextBefore}`)
+        await fetch(
+          `${second.base}/api/audit?type=dev.taskwire.task.created.v1&limit=200&before=${body.nextBefore}`,
+        )
       ).json()) as typeof body;
       all.push(...body.entries);
     }
     return all;
   };
-  const entries = await waitFor(audited, (e) => acknowledged.every((id) => e.some((x) => x.entityId === id)), 20_000);
+  const entries = await waitFor(
+    audited,
+    (e) => acknowledged.every((id) => e.some((x) => x.entityId === id)),
+    20_000,
+  );
   for (const id of acknowledged) {
     const res = await fetch(`${second.base}/api/tasks/${id}`);
     expect(res.status, `task ${id} got a 201 but is gone`).toBe(200);
-    expect(entries.filter((e) => e.entityId === id), `task.created audits of ${id}`).toHaveLength(1);
+    expect(
+      entries.filter((e) => e.entityId === id),
+      `task.created audits of ${id}`,
+    ).toHaveLength(1);
   }
   await second.stop();
 }

@@ -29,7 +29,9 @@ it('SIGTERM drains in-flight requests and the outbox, then exits 0; data survive
   expect(acknowledged).toBeGreaterThan(0);
 
   const db = await openDatabase({ dataDir });
-  const [pending] = await db.rows<{ n: number }>(sql`select count(*)::int as n from outbox where published_at is null`);
+  const [pending] = await db.rows<{ n: number }>(
+    sql`select count(*)::int as n from outbox where published_at is null`,
+  );
   const [tasks] = await db.rows<{ n: number }>(sql`select count(*)::int as n from tasks`);
   const [audits] = await db.rows<{ n: number }>(sql`select count(*)::int as n from audit_log`);
   await db.close();

@@ -1,0 +1,408 @@
+import { timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Hono } from 'hono';
+import { definitionOf } from '../../events/catalog';
+import { DEAD_LETTER_TOPIC, type TaskwireEvent } from '../../events/define-event';
+import type { Logger } from '../../observability/logger';
+import type { Metrics } from '../../observability/metrics';
+import {
+  type DeadLetterSink,
+  type DeliveryResult,
+  type EventBus,
+  isRetryableStatus,
+  isSuccess,
+  type Subscription,
+} from '../../ports/bus';
+import { type DaprSidecar, daprError } from '../dapr/sidecar';
+
+/** What the app answers a pub/sub delivery with (Dapr's `AppResponseStatus`). */
+export type DaprStatus = 'SUCCESS' | 'RETRY' | 'DROP';
+
+/** One entry of the programmatic subscription list (`GET /dapr/subscribe`). */
+export interface DaprSubscription {
+  pubsubname: string;
+  topic: string;
+  routes: { rules: { match: string; path: string }[] };
+  deadLetterTopic?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface DaprBusOptions {
+  sidecar: DaprSidecar;
+  /** Pub/sub component of ordinary subscriptions: instances of one app share a consumer group. */
+  pubsubName: string;
+  /** Pub/sub component of broadcast subscriptions: its consumer group is per instance (`{uuid}`). */
+  broadcastPubsubName?: string;
+  deadLetters: DeadLetterSink;
+  log: Logger;
+  metrics?: Metrics;
+  /** Topic of an event type; default: the catalog's. */
+  topicOf?: (type: string) => string | undefined;
+  /** Where the sidecar sends what it gives up on after its own retries. Default `dead-letters`. */
+  deadLetterTopic?: string;
+  /** When set, calls to the /dapr routes must carry it as `dapr-api-token` (Dapr's APP_API_TOKEN). */
+  appToken?: string | undefined;
+  /** Subscriptions are Subscription resources (declarative): GET /dapr/subscribe then lists none. */
+  declarative?: boolean;
+  /** Retries of one publish after the first attempt. Default 5. */
+  publishRetries?: number;
+  /** First publish backoff; doubles per retry. Default 100 ms. */
+  backoffMs?: number;
+}
+
+/** Fields the sidecar adds to every CloudEvent it delivers; ours never use these names. */
+const DAPR_FIELDS = ['topic', 'pubsubname', 'traceid', 'expiration'] as const;
+/** Dapr overwrites `traceparent`/`tracestate` with its own span: ours travel in these extensions. */
+const OWN_TRACEPARENT = 'twtraceparent';
+const OWN_TRACESTATE = 'twtracestate';
+
+/** The CloudEvent as published through Dapr: structured JSON, our trace context kept aside. */
+export function toDaprCloudEvent(event: TaskwireEvent): Record<string, unknown> {
+  return {
+    ...event,
+    [OWN_TRACEPARENT]: event.traceparent ?? '',
+    [OWN_TRACESTATE]: event.tracestate ?? '',
+  };
+}
+
+/** Undoes what Dapr did to a published CloudEvent: its own fields out, our trace context back. */
+export function fromDaprCloudEvent(envelope: Record<string, unknown>): Record<string, unknown> {
+  const event: Record<string, unknown> = { ...envelope };
+  for (const field of DAPR_FIELDS) delete event[field];
+  if (OWN_TRACEPARENT in event) {
+    const parent = event[OWN_TRACEPARENT];
+    const state = event[OWN_TRACESTATE];
+    delete event.traceparent;
+    delete event.tracestate;
+    if (typeof parent === 'string' && parent) event.traceparent = parent;
+    if (typeof state === 'string' && state) event.tracestate = state;
+  }
+  delete event[OWN_TRACEPARENT];
+  delete event[OWN_TRACESTATE];
+  return event;
+}
+
+/** A CEL expression matching any of these CloudEvent types (Dapr's routing rules). */
+export function celMatchTypes(types: readonly string[]): string {
+  return types.map((t) => `event.type == ${JSON.stringify(t)}`).join(' || ');
+}
+
+interface Verdict {
+  status: number | null;
+  reason: string;
+}
+
+interface Progress {
+  /** Failed attempts per consumer so far. */
+  attempts: Map<string, number>;
+  /** Consumers done with the event (acknowledged or dead-lettered): redeliveries skip them. */
+  settled: Set<string>;
+}
+
+interface BatchQueue {
+  waiting: { event: TaskwireEvent; resolve: (v: Verdict) => void }[];
+  draining: boolean;
+}
+
+/** Events whose deliveries are being retried; bounded so that abandoned ones cannot pile up. */
+const MAX_TRACKED = 10_000;
+
+/**
+ * The event bus over Dapr pub/sub, for clusters without Knative Eventing. Publishing goes through
+ * the sidecar (`POST /v1.0/publish/{pubsub}/{topic}`) as a structured CloudEvent with the partition
+ * key. Receiving is a programmatic subscription (`GET /dapr/subscribe`, one routing rule per topic
+ * listing the subscribed types) and a delivery route answering Dapr's statuses: the function's
+ * outcome maps to SUCCESS, RETRY (5xx and the other retryable statuses, or a throw) or DROP
+ * (validation: never retried). The subscription's delivery spec bounds the retries: the last
+ * failure is dead-lettered here and answered DROP, so the dead end is the same one as on the
+ * other buses. Deliveries that arrive while a batch is in flight are handed over together.
+ */
+export class DaprBus implements EventBus {
+  readonly kind = 'dapr';
+  readonly #subs: Subscription[] = [];
+  readonly #progress = new Map<string, Progress>();
+  readonly #batches = new Map<Subscription, BatchQueue>();
+  #running = false;
+  #abort = new AbortController();
+
+  constructor(private readonly opts: DaprBusOptions) {}
+
+  subscribe(subscription: Subscription): void {
+    this.#subs.push(subscription);
+  }
+
+  async start(): Promise<void> {
+    this.#abort = new AbortController();
+    this.#running = true;
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#abort.abort();
+  }
+
+  async healthy(): Promise<boolean> {
+    if (!this.#running) return false;
+    try {
+      await this.opts.sidecar.healthz();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #topicOf(type: string): string {
+    const topic = this.opts.topicOf ? this.opts.topicOf(type) : definitionOf(type)?.topic;
+    if (!topic) throw new Error(`no topic for event type ${type}`);
+    return topic;
+  }
+
+  #pubsubOf(sub: Subscription): string {
+    return sub.broadcast ? (this.opts.broadcastPubsubName ?? this.opts.pubsubName) : this.opts.pubsubName;
+  }
+
+  async publish(events: readonly TaskwireEvent[]): Promise<void> {
+    if (!this.#running) throw new Error('bus is stopped');
+    const byKey = new Map<string, TaskwireEvent[]>();
+    for (const event of events) {
+      const list = byKey.get(event.partitionkey) ?? [];
+      list.push(event);
+      byKey.set(event.partitionkey, list);
+    }
+    await Promise.all(
+      [...byKey.values()].map(async (list) => {
+        for (const event of list) await this.#publishOne(event);
+      }),
+    );
+  }
+
+  async #publishOne(event: TaskwireEvent): Promise<void> {
+    const topic = this.#topicOf(event.type);
+    // The broadcast component reads the same topics of the same brokers through consumer groups of
+    // its own: publishing through one component reaches both.
+    const path =
+      `/v1.0/publish/${encodeURIComponent(this.opts.pubsubName)}/${encodeURIComponent(topic)}` +
+      `?metadata.partitionKey=${encodeURIComponent(event.partitionkey)}`;
+    const body = JSON.stringify(toDaprCloudEvent(event));
+    const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json' };
+    if (event.traceparent) headers.traceparent = event.traceparent;
+    if (event.tracestate) headers.tracestate = event.tracestate;
+    const retries = this.opts.publishRetries ?? 5;
+    const backoffMs = this.opts.backoffMs ?? 100;
+    let last: Error = new Error('not attempted');
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal: this.#abort.signal });
+      try {
+        const res = await this.opts.sidecar.request(path, {
+          method: 'POST',
+          headers,
+          body,
+          signal: this.#abort.signal,
+        });
+        if (isSuccess(res.status)) {
+          await res.body?.cancel();
+          return;
+        }
+        last = await daprError(res, `publishing ${event.type} ${event.id} to ${topic}`);
+        // 400 (malformed) and 403 (not allowed to publish) will not get better by retrying.
+        if (res.status === 400 || res.status === 403) throw last;
+      } catch (err) {
+        if (err === last || this.#abort.signal.aborted) throw err;
+        last = err as Error;
+      }
+      this.opts.log.warn(
+        { eventId: event.id, type: event.type, attempt: attempt + 1 },
+        `publish through dapr failed: ${last.message}`,
+      );
+    }
+    throw last;
+  }
+
+  /** What `GET /dapr/subscribe` answers: one entry per component and topic, a rule per topic. */
+  subscriptions(): DaprSubscription[] {
+    const byTarget = new Map<string, { pubsub: string; topic: string; types: Set<string> }>();
+    for (const sub of this.#subs) {
+      const pubsub = this.#pubsubOf(sub);
+      for (const type of sub.types) {
+        const topic = this.#topicOf(type);
+        const key = `${pubsub}\u0000${topic}`;
+        const entry = byTarget.get(key) ?? { pubsub, topic, types: new Set<string>() };
+        entry.types.add(type);
+        byTarget.set(key, entry);
+      }
+    }
+    return [...byTarget.values()].map(({ pubsub, topic, types }) => ({
+      pubsubname: pubsub,
+      topic,
+      routes: { rules: [{ match: celMatchTypes([...types].sort()), path: deliveryPath(pubsub, topic) }] },
+      deadLetterTopic: this.opts.deadLetterTopic ?? DEAD_LETTER_TOPIC,
+    }));
+  }
+
+  /** The routes the sidecar calls: subscription discovery and deliveries. */
+  routes(): Hono {
+    const app = new Hono();
+    const token = this.opts.appToken;
+    if (token) {
+      app.use('/dapr/*', async (c, next) => {
+        const given = c.req.header('dapr-api-token') ?? '';
+        const a = Buffer.from(given);
+        const b = Buffer.from(token);
+        if (a.length !== b.length || !timingSafeEqual(a, b))
+          return c.json({ error: 'bad dapr-api-token' }, 401);
+        await next();
+      });
+    }
+    app.get('/dapr/subscribe', (c) => c.json(this.opts.declarative ? [] : this.subscriptions()));
+    app.post('/dapr/events/:pubsub/:topic', async (c) => {
+      const status = await this.deliver(c.req.param('pubsub'), c.req.param('topic'), await c.req.text());
+      return c.json({ status });
+    });
+    return app;
+  }
+
+  /** Handles one delivery from the sidecar and answers its status. */
+  async deliver(pubsub: string, topic: string, body: string): Promise<DaprStatus> {
+    const { log } = this.opts;
+    let event: TaskwireEvent;
+    try {
+      event = fromDaprCloudEvent(JSON.parse(body) as Record<string, unknown>) as unknown as TaskwireEvent;
+      if (typeof event !== 'object' || event === null || typeof event.type !== 'string') {
+        throw new Error('not a CloudEvent');
+      }
+    } catch (err) {
+      log.error({ pubsub, topic, err }, 'dropped an undecodable delivery');
+      return 'DROP';
+    }
+    const consumers = this.#subs.filter(
+      (s) =>
+        this.#pubsubOf(s) === pubsub && s.types.includes(event.type) && this.#topicOf(event.type) === topic,
+    );
+    if (consumers.length === 0) {
+      log.warn({ pubsub, topic, type: event.type }, 'no subscriber for a delivered event; dropped');
+      return 'DROP';
+    }
+    const key = `${event.source}\u0000${event.id}`;
+    let progress = this.#progress.get(key);
+    if (!progress) {
+      progress = { attempts: new Map(), settled: new Set() };
+      this.#track(key, progress);
+    }
+    const p = progress;
+    const statuses = await Promise.all(
+      consumers.map((sub) => (p.settled.has(sub.consumer) ? 'SUCCESS' : this.#deliverTo(sub, event, p))),
+    );
+    if (statuses.includes('RETRY')) return 'RETRY';
+    this.#progress.delete(key);
+    return statuses.every((s) => s === 'DROP') ? 'DROP' : 'SUCCESS';
+  }
+
+  #track(key: string, progress: Progress): void {
+    if (this.#progress.size >= MAX_TRACKED) {
+      const oldest = this.#progress.keys().next().value;
+      if (oldest !== undefined) this.#progress.delete(oldest);
+    }
+    this.#progress.set(key, progress);
+  }
+
+  async #deliverTo(sub: Subscription, event: TaskwireEvent, progress: Progress): Promise<DaprStatus> {
+    const { metrics, log } = this.opts;
+    const failed = progress.attempts.get(sub.consumer) ?? 0;
+    // A first attempt may join a batch; a retry goes alone, so one poison event cannot hold back others.
+    const verdict =
+      failed === 0 && sub.deliverBatch ? await this.#enqueue(sub, event) : await attempt(sub, event);
+    if (verdict.status !== null && isSuccess(verdict.status)) {
+      progress.settled.add(sub.consumer);
+      metrics?.eventsDelivered.inc({ type: event.type, consumer: sub.consumer });
+      return 'SUCCESS';
+    }
+    const attempts = failed + 1;
+    const retryable = verdict.status === null || isRetryableStatus(verdict.status);
+    if (retryable && attempts < sub.delivery.retry + 1) {
+      progress.attempts.set(sub.consumer, attempts);
+      metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'retry' });
+      log.warn(
+        {
+          consumer: sub.consumer,
+          eventId: event.id,
+          type: event.type,
+          attempt: attempts,
+          status: verdict.status,
+        },
+        `delivery failed: ${verdict.reason}`,
+      );
+      return 'RETRY';
+    }
+    progress.settled.add(sub.consumer);
+    metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'dead-letter' });
+    log.error(
+      { consumer: sub.consumer, eventId: event.id, type: event.type, status: verdict.status },
+      `event dead-lettered: ${verdict.reason}`,
+    );
+    try {
+      await this.opts.deadLetters.record({
+        consumer: sub.consumer,
+        event,
+        status: verdict.status,
+        reason: verdict.reason,
+        attempts,
+      });
+    } catch (err) {
+      // Without a record the event must not vanish: let the sidecar try again.
+      progress.settled.delete(sub.consumer);
+      log.error({ err, eventId: event.id }, 'recording a dead letter failed; asking for redelivery');
+      return 'RETRY';
+    }
+    return 'DROP';
+  }
+
+  #enqueue(sub: Subscription, event: TaskwireEvent): Promise<Verdict> {
+    let queue = this.#batches.get(sub);
+    if (!queue) {
+      queue = { waiting: [], draining: false };
+      this.#batches.set(sub, queue);
+    }
+    const q = queue;
+    return new Promise<Verdict>((resolve) => {
+      q.waiting.push({ event, resolve });
+      if (!q.draining) {
+        q.draining = true;
+        setImmediate(() => void this.#drain(sub, q));
+      }
+    });
+  }
+
+  async #drain(sub: Subscription, q: BatchQueue): Promise<void> {
+    try {
+      while (q.waiting.length > 0) {
+        const batch = q.waiting.splice(0, sub.maxBatch ?? 100);
+        let results: DeliveryResult[];
+        try {
+          results = await sub.deliverBatch!(batch.map((b) => b.event));
+        } catch (err) {
+          results = batch.map(() => ({ status: 500, detail: (err as Error).message }));
+        }
+        batch.forEach((item, i) => {
+          const r = results[i] ?? { status: 500, detail: 'no result for this event' };
+          item.resolve({ status: r.status, reason: r.detail ?? `status ${r.status}` });
+        });
+      }
+    } finally {
+      q.draining = false;
+    }
+  }
+}
+
+async function attempt(sub: Subscription, event: TaskwireEvent): Promise<Verdict> {
+  try {
+    const r = await sub.deliver(event);
+    return { status: r.status, reason: r.detail ?? `status ${r.status}` };
+  } catch (err) {
+    return { status: null, reason: (err as Error).message };
+  }
+}
+
+/** Where the sidecar delivers a topic's events. */
+export function deliveryPath(pubsub: string, topic: string): string {
+  return `/dapr/events/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}`;
+}

@@ -1,0 +1,192 @@
+import { and, eq, lte, min, sql } from 'drizzle-orm';
+import { emailDeliveries } from '../../core/db/schema';
+import { NotificationCreated, ReminderFailed, ReminderSent } from '../../core/events/catalog';
+import type { TaskwireEvent } from '../../core/events/define-event';
+import { insertNotification } from '../../core/notifications/repository';
+import { markReminders, taskIdsOf } from '../../core/reminders/repository';
+import { defineFunction, type InvocationContext } from '../_runtime/define-function';
+
+type Delivery = typeof emailDeliveries.$inferSelect;
+
+/** How long an attempt may take before the row is treated as interrupted. */
+const SENDING_LEASE_MS = 120_000;
+const ACTOR = 'system:deliver-email';
+
+/**
+ * Takes the next email that is due, recording the attempt (status `sending`, attempts + 1) in its
+ * own committed transaction BEFORE the provider is called.
+ */
+async function claimNext(ctx: InvocationContext, now: Date): Promise<Delivery | undefined> {
+  const rows = await ctx.deps.database.rows<{ id: string }>(sql`
+    update email_deliveries set status = 'sending', attempts = attempts + 1,
+      lease_until = ${new Date(now.getTime() + SENDING_LEASE_MS)}, lease_owner = ${ctx.meta.correlationId}
+    where id = (
+      select id from email_deliveries
+      where status = 'pending' and next_attempt_at <= ${now}
+      order by next_attempt_at limit 1 for update skip locked)
+    returning id`);
+  if (rows.length === 0) return undefined;
+  const [row] = await ctx.deps.database.db
+    .select()
+    .from(emailDeliveries)
+    .where(eq(emailDeliveries.id, rows[0]!.id));
+  return row;
+}
+
+async function fail(ctx: InvocationContext, d: Delivery, reason: string, now: Date): Promise<void> {
+  const reminderIds = d.reminderIds as string[];
+  await ctx.transact(async (tx) => {
+    await tx
+      .update(emailDeliveries)
+      .set({ status: 'failed', lastError: reason, leaseUntil: null, nextAttemptAt: null })
+      .where(eq(emailDeliveries.id, d.id));
+    await markReminders(tx, reminderIds, 'failed', now, ['sent', 'fired'], reason);
+    const taskIds = await taskIdsOf(tx, reminderIds);
+    const notification = await insertNotification(tx, {
+      id: ctx.deps.newId(),
+      kind: 'reminder-failed',
+      title: 'A reminder email could not be sent',
+      body: `${d.subject} — ${reason}`,
+      taskIds,
+      reminderIds,
+      createdAt: now,
+    });
+    const emit: TaskwireEvent[] = [
+      ReminderFailed.create(
+        {
+          data: {
+            reminderIds,
+            taskIds,
+            channel: 'email',
+            notificationId: d.notificationId,
+            attempts: d.attempts,
+            reason,
+            actor: ACTOR,
+          },
+          subject: d.id,
+          sequence: d.attempts,
+          time: now,
+        },
+        ctx.meta,
+      ),
+      NotificationCreated.create(
+        { data: { notification, actor: ACTOR }, subject: notification.id, sequence: 1, time: now },
+        ctx.meta,
+      ),
+    ];
+    return { value: undefined, emit };
+  });
+  ctx.log.error({ deliveryId: d.id, attempts: d.attempts, reason }, 'reminder email failed for good');
+}
+
+/**
+ * An attempt whose process died mid-send has an unknown outcome. SMTP has no idempotency, so it
+ * is never repeated (at most once) and ends failed; Resend dedupes on the idempotency key, so it
+ * is simply tried again.
+ */
+async function recoverInterrupted(ctx: InvocationContext, now: Date): Promise<void> {
+  const stuck = await ctx.deps.database.db
+    .select()
+    .from(emailDeliveries)
+    .where(and(eq(emailDeliveries.status, 'sending'), lte(emailDeliveries.leaseUntil, now)));
+  for (const d of stuck) {
+    if (ctx.deps.mailer.kind === 'resend') {
+      await ctx.deps.database.db
+        .update(emailDeliveries)
+        .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null })
+        .where(and(eq(emailDeliveries.id, d.id), eq(emailDeliveries.status, 'sending')));
+    } else {
+      await fail(
+        ctx,
+        d,
+        'the sending process stopped mid-attempt; not resent, so it is never sent twice',
+        now,
+      );
+    }
+  }
+}
+
+export default defineFunction({
+  id: 'deliver-email',
+  description: 'Sends reminder emails (SMTP or Resend), retrying on a schedule, never twice.',
+  tick: {
+    cron: '* * * * *',
+    everyMs: (deps) => deps.env.REMINDER_SWEEP_MS,
+    nextRun: async (deps) => {
+      const [row] = await deps.database.db
+        .select({ at: min(emailDeliveries.nextAttemptAt) })
+        .from(emailDeliveries)
+        .where(eq(emailDeliveries.status, 'pending'));
+      return row?.at ?? null;
+    },
+    async run(ctx) {
+      const delays = ctx.deps.env.EMAIL_RETRY_DELAYS;
+      let sent = 0;
+      let failed = 0;
+      await recoverInterrupted(ctx, ctx.deps.clock.now());
+      for (;;) {
+        const now = ctx.deps.clock.now();
+        const d = await claimNext(ctx, now);
+        if (!d) break;
+        try {
+          const { id } = await ctx.deps.mailer.send({
+            to: d.toAddress,
+            subject: d.subject,
+            text: d.textBody,
+            html: d.htmlBody,
+            idempotencyKey: `taskwire-email-${d.id}`,
+          });
+          await ctx.transact(async (tx) => {
+            const at = ctx.deps.clock.now();
+            await tx
+              .update(emailDeliveries)
+              .set({ status: 'sent', sentAt: at, providerId: id ?? null, leaseUntil: null })
+              .where(eq(emailDeliveries.id, d.id));
+            const reminderIds = d.reminderIds as string[];
+            const taskIds = await taskIdsOf(tx, reminderIds);
+            return {
+              value: undefined,
+              emit: [
+                ReminderSent.create(
+                  {
+                    data: {
+                      reminderIds,
+                      taskIds,
+                      channel: 'email',
+                      notificationId: d.notificationId,
+                      attempts: d.attempts,
+                      actor: ACTOR,
+                    },
+                    subject: d.id,
+                    sequence: d.attempts,
+                    time: at,
+                  },
+                  ctx.meta,
+                ),
+              ],
+            };
+          });
+          sent++;
+        } catch (err) {
+          const reason = (err as Error).message.slice(0, 500);
+          const retryIn = delays[d.attempts - 1];
+          if (retryIn === undefined) {
+            await fail(ctx, d, reason, ctx.deps.clock.now());
+            failed++;
+          } else {
+            const at = new Date(ctx.deps.clock.now().getTime() + retryIn * 1000);
+            await ctx.deps.database.db
+              .update(emailDeliveries)
+              .set({ status: 'pending', nextAttemptAt: at, lastError: reason, leaseUntil: null })
+              .where(eq(emailDeliveries.id, d.id));
+            ctx.log.warn(
+              { deliveryId: d.id, attempt: d.attempts, retryAt: at.toISOString(), reason },
+              'reminder email failed; will retry',
+            );
+          }
+        }
+      }
+      return { sent, failed };
+    },
+  },
+});
