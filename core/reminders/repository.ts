@@ -109,7 +109,7 @@ export async function claimDueReminders(tx: Db, now: Date, limit: number): Promi
     .set({
       status: 'fired',
       firedAt: now,
-      lateMs: sql`greatest(0, floor(extract(epoch from (${now}::timestamptz - ${reminders.triggerAt})) * 1000))::int`,
+      lateMs: sql`greatest(0, floor(extract(epoch from (${now.toISOString()}::timestamptz - ${reminders.triggerAt})) * 1000))::int`,
       updatedAt: now,
     })
     .where(

@@ -106,6 +106,8 @@ export interface BatchContext {
 
 export interface TickContext extends InvocationContext {
   now: Date;
+  /** Aborted when the process is shutting down: loops should stop taking new work. */
+  signal: AbortSignal;
 }
 
 export interface TickDef {

@@ -264,7 +264,7 @@ export function createReceiver(fn: TaskwireFunction, deps: Deps): Hono {
     const tick = fn.tick;
     app.post('/tick', async (c) => {
       const ctx = invocationContext(fn, deps);
-      const result = await tick.run({ ...ctx, now: deps.clock.now() });
+      const result = await tick.run({ ...ctx, now: deps.clock.now(), signal: c.req.raw.signal });
       return c.json({ ok: true, result: result ?? null });
     });
   }

@@ -29,6 +29,11 @@ async function main(): Promise<void> {
     },
     `Taskwire is running at ${url}`,
   );
+  if (host.deps.mailer.kind === 'none') {
+    log.info('email reminders are off (set SMTP_URL or RESEND_API_KEY): reminders are shown in the app only');
+  } else {
+    log.info({ provider: host.deps.mailer.kind }, `email reminders go out through ${host.deps.mailer.kind}`);
+  }
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;

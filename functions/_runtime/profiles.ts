@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { DaprBus } from '../../core/adapters/bus/dapr';
-import { KafkaBus, parseBrokers } from '../../core/adapters/bus/kafka';
+import type { KafkaBusOptions } from '../../core/adapters/bus/kafka';
 import { KnativeBus } from '../../core/adapters/bus/knative';
 import { MemoryBus } from '../../core/adapters/bus/memory';
 import { daprInvoker, type ServiceInvoker } from '../../core/adapters/dapr/invoke';
@@ -17,7 +17,7 @@ import type { TaskwireEvent } from '../../core/events/define-event';
 import { fromHttp } from '../../core/events/http-binding';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
-import type { DeadLetterSink, EventBus } from '../../core/ports/bus';
+import type { DeadLetterSink, EventBus, Subscription } from '../../core/ports/bus';
 import type { Clock } from '../../core/ports/clock';
 import type { StateStore } from '../../core/ports/state';
 import type { TaskwireFunction } from './define-function';
@@ -40,8 +40,11 @@ export function createBus(ctx: BusContext): EventBus {
     case 'memory':
       return new MemoryBus({ deadLetters, log, metrics, delayScale: env.RETRY_DELAY_SCALE });
     case 'kafka':
-      return new KafkaBus({
-        brokers: parseBrokers(env.KAFKA_BROKERS ?? ''),
+      return new LazyKafkaBus({
+        brokers: (env.KAFKA_BROKERS ?? '')
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
         clientId: env.FUNCTION ? `${env.KAFKA_CLIENT_ID}-${env.FUNCTION}` : env.KAFKA_CLIENT_ID,
         deadLetters,
         log,
@@ -63,6 +66,37 @@ export function createBus(ctx: BusContext): EventBus {
       });
     default:
       throw new Error(`BUS=${env.BUS} is not available in this build`);
+  }
+}
+
+/**
+ * The Kafka bus, loaded when it starts: kafkajs stays out of the start-up of processes on other buses
+ * (a scaled-to-zero function parses only what it runs).
+ */
+class LazyKafkaBus implements EventBus {
+  readonly kind = 'kafka';
+  readonly #subs: Subscription[] = [];
+  #bus: EventBus | undefined;
+  constructor(private readonly opts: KafkaBusOptions) {}
+  subscribe(subscription: Subscription): void {
+    if (this.#bus) this.#bus.subscribe(subscription);
+    else this.#subs.push(subscription);
+  }
+  async start(): Promise<void> {
+    const { KafkaBus } = await import('../../core/adapters/bus/kafka');
+    this.#bus = new KafkaBus(this.opts);
+    for (const s of this.#subs.splice(0)) this.#bus.subscribe(s);
+    await this.#bus.start();
+  }
+  async stop(): Promise<void> {
+    await this.#bus?.stop();
+  }
+  async healthy(): Promise<boolean> {
+    return (await this.#bus?.healthy()) ?? false;
+  }
+  publish(events: Parameters<EventBus['publish']>[0]): Promise<void> {
+    if (!this.#bus) return Promise.reject(new Error('bus is not started'));
+    return this.#bus.publish(events);
   }
 }
 

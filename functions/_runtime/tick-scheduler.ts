@@ -26,6 +26,7 @@ interface TickState {
 export class TickScheduler {
   readonly #states = new Map<string, TickState>();
   #started = false;
+  #stopping = new AbortController();
 
   constructor(
     functions: readonly TaskwireFunction[],
@@ -41,12 +42,18 @@ export class TickScheduler {
 
   stop(): void {
     this.#started = false;
+    this.#stopping.abort();
     for (const s of this.#states.values()) clearTimeout(s.timer);
   }
 
+  /** Stops timers, tells running ticks to wrap up (ctx.signal) and waits for them. */
   async stopAndWait(): Promise<void> {
     this.stop();
-    await Promise.allSettled([...this.#states.values()].map((s) => s.running));
+    for (;;) {
+      const running = [...this.#states.values()].map((s) => s.running).filter(Boolean);
+      if (running.length === 0) return;
+      await Promise.allSettled(running);
+    }
   }
 
   /** Re-computes when `id` is next due (after a change that may have moved it earlier). */
@@ -63,11 +70,12 @@ export class TickScheduler {
       return state.running;
     }
     const tick = state.fn.tick;
+    const signal = this.#stopping.signal;
     state.running = runWithContext({ correlationId: randomUUID() }, () =>
-      tick.run({ ...invocationContext(state.fn, this.deps), now: this.deps.clock.now() }),
+      tick.run({ ...invocationContext(state.fn, this.deps), now: this.deps.clock.now(), signal }),
     ).finally(() => {
       state.running = undefined;
-      if (state.again) {
+      if (state.again && !signal.aborted) {
         state.again = false;
         void this.run(id).catch(() => {});
       }

@@ -9,7 +9,7 @@ import { defineFunction, type InvocationContext } from '../_runtime/define-funct
 type Delivery = typeof emailDeliveries.$inferSelect;
 
 /** How long an attempt may take before the row is treated as interrupted. */
-const SENDING_LEASE_MS = 120_000;
+const SENDING_LEASE_MS = 90_000;
 const ACTOR = 'system:deliver-email';
 
 /**
@@ -19,10 +19,10 @@ const ACTOR = 'system:deliver-email';
 async function claimNext(ctx: InvocationContext, now: Date): Promise<Delivery | undefined> {
   const rows = await ctx.deps.database.rows<{ id: string }>(sql`
     update email_deliveries set status = 'sending', attempts = attempts + 1,
-      lease_until = ${new Date(now.getTime() + SENDING_LEASE_MS)}, lease_owner = ${ctx.meta.correlationId}
+      lease_until = ${new Date(now.getTime() + SENDING_LEASE_MS).toISOString()}::timestamptz, lease_owner = ${ctx.meta.correlationId}
     where id = (
       select id from email_deliveries
-      where status = 'pending' and next_attempt_at <= ${now}
+      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
       order by next_attempt_at limit 1 for update skip locked)
     returning id`);
   if (rows.length === 0) return undefined;
@@ -124,7 +124,7 @@ export default defineFunction({
       let sent = 0;
       let failed = 0;
       await recoverInterrupted(ctx, ctx.deps.clock.now());
-      for (;;) {
+      while (!ctx.signal.aborted) {
         const now = ctx.deps.clock.now();
         const d = await claimNext(ctx, now);
         if (!d) break;

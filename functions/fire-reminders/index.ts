@@ -54,7 +54,7 @@ export default defineFunction({
           return { value: due.length, emit: [event] };
         });
         fired += claimed;
-        if (claimed < CLAIM_LIMIT) break;
+        if (claimed < CLAIM_LIMIT || ctx.signal.aborted) break;
       }
       return { fired };
     },

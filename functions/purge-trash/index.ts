@@ -21,7 +21,7 @@ export default defineFunction({
           await purgeTask(cmd, task.id, 'retention');
           purged++;
         }
-        if (batch.length < 200) break;
+        if (batch.length < 200 || ctx.signal.aborted) break;
       }
       const pruned = await pruneOutbox(ctx.deps.database);
       if (purged || pruned) ctx.log.info({ purged, pruned }, 'trash purged');

@@ -159,7 +159,10 @@ describe('helm chart', () => {
             expect(c.securityContext.runAsUser, where).toBeGreaterThan(0);
             // The root filesystem is read-only: the one writable place is an emptyDir on /tmp.
             const tmp = (c.volumeMounts ?? []).find((m: Manifest) => m.mountPath === '/tmp');
-            expect(tmp && mounts.get(tmp.name)?.emptyDir, `${where} /tmp`).toBeTruthy();
+            expect(
+              tmp && (mounts.get(tmp.name) as Manifest | undefined)?.emptyDir,
+              `${where} /tmp`,
+            ).toBeTruthy();
             expect(c.image, where).toMatch(/:[\w.-]+$/);
           }
           if (annotations['dapr.io/enabled'] === 'true') {

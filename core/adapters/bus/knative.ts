@@ -88,8 +88,11 @@ export class KnativeBus implements EventBus {
           body,
           signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 10_000)]),
         });
-        const text = isSuccess(res.status) ? (await res.body?.cancel(), '') : await res.text();
-        if (isSuccess(res.status)) return;
+        if (isSuccess(res.status)) {
+          await res.body?.cancel();
+          return;
+        }
+        const text = await res.text();
         const reason = `broker answered ${res.status} for ${event.type} ${event.id}: ${text.slice(0, 300)}`;
         if (!isRetryableStatus(res.status)) throw new BrokerRejectedError(res.status, reason);
         last = new Error(reason);

@@ -6,7 +6,11 @@ import type { Mailer } from '../../ports/mail';
  * sending and never repeats an attempt whose outcome is unknown (at most once).
  */
 export function smtpMailer(url: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(url, { from });
+  // Bounded timeouts: an attempt must end well within the delivery lease (deliver-email).
+  const transport = nodemailer.createTransport(
+    { url, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 },
+    { from },
+  );
   return {
     kind: 'smtp',
     async send(message) {
