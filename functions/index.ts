@@ -1,5 +1,6 @@
 import type { TaskwireFunction } from './_runtime/define-function';
 import auditSink from './audit-sink';
+import chat from './chat';
 import completeTask from './complete-task';
 import createTask from './create-task';
 import deadLetters from './dead-letters';
@@ -36,4 +37,5 @@ export const FUNCTIONS: readonly TaskwireFunction[] = [
   sendNotification,
   deliverEmail,
   notifications,
+  chat,
 ];

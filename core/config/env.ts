@@ -64,7 +64,15 @@ export const EnvSchema = z
     TICKS: z.enum(['timer', 'external']).default('timer'),
     /** Which function a standalone process serves (FUNCTION=create-task). */
     FUNCTION: optionalString,
+    /** With a key, chat uses Claude (tool use); without, the offline parser. */
+    ANTHROPIC_API_KEY: optionalString,
+    /** Messages API base URL (tests point it at a local server speaking the API). */
+    ANTHROPIC_BASE_URL: optionalString,
+    ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
+    /** Below this confidence the assistant asks before it acts. */
+    CHAT_CONFIRM_BELOW: z.coerce.number().min(0).max(1).default(0.6),
     /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
+
     REMINDER_SWEEP_MS: z.coerce.number().int().positive().default(30_000),
     /** A Dapr sidecar runs beside this process: /ready checks it (BUS=dapr implies it). */
     DAPR_ENABLED: boolish.default(false),

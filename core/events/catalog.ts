@@ -194,6 +194,19 @@ export const NotificationCreated = defineEvent({
   data: z.object({ notification: NotificationView, actor: Actor }),
 });
 
+export const ChatInputFlagged = defineEvent({
+  name: 'chat.input-flagged',
+  topic: 'audit-events',
+  description:
+    'A chat message looked like an attempt to instruct the assistant (a security event; nothing was changed).',
+  data: z.object({
+    conversationId: z.uuid(),
+    findings: z.array(z.string()),
+    excerpt: z.string().max(200),
+    actor: Actor,
+  }),
+});
+
 export const REMINDER_EVENTS = [
   ReminderScheduled,
   ReminderCancelled,
@@ -207,6 +220,8 @@ export const CATALOG: readonly EventDefinition[] = [
   ...TASK_EVENTS,
   RecurringGenerated,
   SeriesUpdated,
+  ChatInputFlagged,
+
   ...REMINDER_EVENTS,
   NotificationCreated,
 ];

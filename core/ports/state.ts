@@ -29,6 +29,8 @@ export interface StateStore {
   /** Returns the new etag; throws StateConflictError when `etag` no longer matches. */
   set<T>(key: string, value: T, opts?: SetOptions): Promise<string>;
   delete(key: string, opts?: { etag?: string }): Promise<void>;
+  /** Removes expired keys where the store does not do it itself (Dapr's TTL does). */
+  purgeExpired?(): Promise<number>;
 }
 
 /** Secrets (API keys, database credentials), read once at start-up, never from files in the image. */

@@ -4,6 +4,8 @@ import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
 import type { Clock } from '../../core/ports/clock';
 import type { Mailer } from '../../core/ports/mail';
+import type { StateStore } from '../../core/ports/state';
+
 import type { SettingsStore } from '../../core/settings/settings';
 
 /**
@@ -23,6 +25,8 @@ export interface Deps {
   /** Asks a tick function to re-check when it is next due (no-op where ticks come from a cron). */
   wake: (functionId: string) => void;
   mailer: Mailer;
+  /** Key-value state with etags (conversations): a table here, the Dapr state API in the cluster. */
+  state: StateStore;
   /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */
   services: Record<string, unknown>;
 }

@@ -6,11 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
 import { mailerFromEnv } from '../../core/adapters/mail';
+import { DatabaseStateStore } from '../../core/adapters/state/database';
+
 import { ConfigError, type Env, parseEnv } from '../../core/config/env';
 import { openDatabase } from '../../core/db/client';
 import { createLogger } from '../../core/observability/logger';
 import { createMetrics } from '../../core/observability/metrics';
 import { OutboxRelay } from '../../core/outbox/outbox';
+import { DEFAULT_DELIVERY } from '../../core/ports/bus';
 import { systemClock } from '../../core/ports/clock';
 import { SettingsStore } from '../../core/settings/settings';
 import { FUNCTIONS } from '../index';
@@ -58,6 +61,7 @@ export async function startFunction(env: Env) {
     afterCommit: () => relay?.kick(),
     wake: (id) => scheduler?.wake(id),
     mailer: mailerFromEnv(env),
+    state: new DatabaseStateStore(database, systemClock),
     services: { stateStore: createStateStore(env, database, systemClock), invoker: createInvoker(env) },
   };
   const deadLetters = databaseDeadLetters(database);
@@ -89,7 +93,8 @@ export async function startFunction(env: Env) {
     bus,
     env,
     deadLetters,
-    attemptsOf: (id) => (FUNCTIONS.find((f) => f.id === id)?.delivery.retry ?? 0) + 1,
+    // A single-function bundle knows only its own delivery spec: others count as the default's.
+    attemptsOf: (id) => (FUNCTIONS.find((f) => f.id === id)?.delivery.retry ?? DEFAULT_DELIVERY.retry) + 1,
   });
   await bus.start();
   relay.start();

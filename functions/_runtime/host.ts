@@ -9,6 +9,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
 import { mailerFromEnv } from '../../core/adapters/mail';
+import { DatabaseStateStore } from '../../core/adapters/state/database';
 import type { Env } from '../../core/config/env';
 import { type Database, openDatabase } from '../../core/db/client';
 import { runWithContext } from '../../core/observability/context';
@@ -18,6 +19,8 @@ import { OutboxRelay, releaseAllClaims } from '../../core/outbox/outbox';
 import type { EventBus } from '../../core/ports/bus';
 import { type Clock, systemClock } from '../../core/ports/clock';
 import type { Mailer } from '../../core/ports/mail';
+import type { StateStore } from '../../core/ports/state';
+
 import { SettingsStore } from '../../core/settings/settings';
 import type { TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
@@ -43,6 +46,7 @@ export interface HostOptions {
   runTicks?: boolean;
   webDir?: string;
   mailer?: Mailer;
+  state?: StateStore;
 }
 
 export interface Host {
@@ -80,6 +84,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     afterCommit: () => relay?.kick(),
     wake: (id) => scheduler?.wake(id),
     mailer: opts.mailer ?? mailerFromEnv(env),
+    state: opts.state ?? new DatabaseStateStore(database, clock),
     services: { ...opts.services },
   };
   const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });

@@ -24,6 +24,9 @@ export default defineFunction({
         if (batch.length < 200 || ctx.signal.aborted) break;
       }
       const pruned = await pruneOutbox(ctx.deps.database);
+      const expired = (await ctx.deps.state.purgeExpired?.()) ?? 0;
+      if (expired) ctx.log.info({ expired }, 'expired conversations and state purged');
+
       if (purged || pruned) ctx.log.info({ purged, pruned }, 'trash purged');
       return { purged, prunedEvents: pruned };
     },
