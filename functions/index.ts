@@ -16,6 +16,7 @@ import scheduleReminders from './schedule-reminders';
 import sendNotification from './send-notification';
 import series from './series';
 import settings from './settings';
+import taskStream from './task-stream';
 import updateTask from './update-task';
 
 /** Every function of Taskwire. Hosts, generators and policy tests read this list. */
@@ -38,4 +39,5 @@ export const FUNCTIONS: readonly TaskwireFunction[] = [
   deliverEmail,
   notifications,
   chat,
+  taskStream,
 ];

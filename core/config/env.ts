@@ -71,6 +71,9 @@ export const EnvSchema = z
     ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-5-5'),
     /** Below this confidence the assistant asks before it acts. */
     CHAT_CONFIRM_BELOW: z.coerce.number().min(0).max(1).default(0.6),
+    STREAM_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+    /** Changes arriving within this window reach clients as one message. */
+    STREAM_COALESCE_MS: z.coerce.number().int().nonnegative().default(25),
     /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
 
     REMINDER_SWEEP_MS: z.coerce.number().int().positive().default(30_000),

@@ -93,6 +93,9 @@ export const outbox = pgTable(
   (t) => [
     index('outbox_pending_idx').on(t.partitionKey, t.id).where(sql`${t.publishedAt} is null`),
     index('outbox_published_idx').on(t.publishedAt),
+    // The live stream replays from an event id (Last-Event-ID) by creation time.
+    index('outbox_event_id_idx').on(t.eventId),
+    index('outbox_created_idx').on(t.createdAt),
   ],
 );
 

@@ -142,6 +142,14 @@ export interface FunctionSpec {
    * whose whole effect is in that transaction (no mail sent, no call made).
    */
   batch?: boolean;
+  /**
+   * The handler only touches process memory (a live-stream gateway): no transaction, no dedupe
+   * record, no events emitted. Duplicates must be harmless to it.
+   */
+  ephemeral?: boolean;
+  /** Every running instance gets every event, instead of instances sharing the work. */
+  broadcast?: boolean;
+
   /** With `batch`: handles all fresh events of a batch at once (e.g. one multi-row insert). */
   handleBatch?: (ctx: BatchContext) => Promise<Emits | undefined>;
   tick?: TickDef;

@@ -27,6 +27,9 @@ export interface Deps {
   mailer: Mailer;
   /** Key-value state with etags (conversations): a table here, the Dapr state API in the cluster. */
   state: StateStore;
+  /** Registers cleanup to run when the process (or test host) stops: live streams, clients. */
+  onClose?: (cleanup: () => void) => void;
   /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */
+
   services: Record<string, unknown>;
 }

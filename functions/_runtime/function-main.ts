@@ -48,6 +48,7 @@ export async function startFunction(env: Env) {
   const log = createLogger({ level: env.LOG_LEVEL, name: fn.id });
   const metrics = createMetrics({ defaultMetrics: true });
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: 10 });
+  const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
   let scheduler: TickScheduler | undefined;
   const deps: Deps = {
@@ -61,8 +62,9 @@ export async function startFunction(env: Env) {
     afterCommit: () => relay?.kick(),
     wake: (id) => scheduler?.wake(id),
     mailer: mailerFromEnv(env),
-    state: new DatabaseStateStore(database, systemClock),
-    services: { stateStore: createStateStore(env, database, systemClock), invoker: createInvoker(env) },
+    state: createStateStore(env, database, systemClock),
+    services: { invoker: createInvoker(env) },
+    onClose: (cleanup) => closers.push(cleanup),
   };
   const deadLetters = databaseDeadLetters(database);
   const bus = createBus({ env, log, metrics, deadLetters });
@@ -72,7 +74,8 @@ export async function startFunction(env: Env) {
       types: fn.on.map((d) => d.type),
       deliver: deliverInProcess(fn, deps),
       delivery: fn.delivery,
-      broadcast: (fn as { broadcast?: boolean }).broadcast === true,
+      ...(fn.broadcast ? { broadcast: true } : {}),
+
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
     });
   }
@@ -111,7 +114,9 @@ export async function startFunction(env: Env) {
     log.info({ signal }, 'shutting down');
     setTimeout(() => process.exit(1), 25_000).unref();
     server.close();
+    for (const close of closers) close();
     await scheduler!.stopAndWait();
+
     await relay!.stop({ drain: true, timeoutMs: 10_000 });
     await bus.stop();
     await database.close();

@@ -71,6 +71,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const database =
     opts.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
   const clock = opts.clock ?? systemClock;
+  const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
   let scheduler: TickScheduler | undefined;
   const deps: Deps = {
@@ -86,6 +87,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
     services: { ...opts.services },
+    onClose: (cleanup) => closers.push(cleanup),
   };
   const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
@@ -98,6 +100,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       types: fn.on.map((d) => d.type),
       deliver: deliverInProcess(fn, deps),
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
+      ...(fn.broadcast ? { broadcast: true } : {}),
       delivery: fn.delivery,
     });
   }
@@ -150,6 +153,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     },
     async stop() {
       scheduler.stop();
+      for (const close of closers) close();
+
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

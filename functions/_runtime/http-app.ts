@@ -28,8 +28,10 @@ const DISCARD_LIMIT = 64 * 1024 * 1024;
  * a reset connection (many clients only read the response after sending everything).
  */
 async function discardBody(req: Request): Promise<void> {
-  const reader = req.body?.getReader();
-  if (!reader) return;
+  // The limit may have been hit while the body was being read: then it is someone else's stream.
+  if (!req.body || req.bodyUsed || req.body.locked) return;
+  const reader = req.body.getReader();
+
   let seen = 0;
   try {
     for (;;) {

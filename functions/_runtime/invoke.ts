@@ -67,6 +67,12 @@ export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown
   }
   return runWithContext({ correlationId: event.correlationid, traceparent: event.traceparent }, async () => {
     const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
+    if (fn.ephemeral) {
+      const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid };
+      await fn.handler!({ event: event as TaskwireEvent, tx: deps.database.db, deps, log, meta });
+      return 'processed';
+    }
+
     const meta: EventMeta = {
       source: sourceOf(fn),
       correlationId: event.correlationid,

@@ -1,0 +1,209 @@
+import { randomUUID } from 'node:crypto';
+import { Gauge, type Registry } from 'prom-client';
+import type { TaskwireEvent } from '../events/define-event';
+import type { Logger } from '../observability/logger';
+import { coalesce, toUpdate, type Update } from './updates';
+
+const encoder = new TextEncoder();
+
+interface Connection {
+  id: string;
+  controller: ReadableStreamDefaultController<Uint8Array>;
+  openedAt: number;
+}
+
+export interface HubOptions {
+  log: Logger;
+  registry?: Registry;
+  /** Changes arriving within this window go out as one message. */
+  coalesceMs?: number;
+  heartbeatMs?: number;
+  /** A client this many bytes behind (not reading) is dropped. */
+  maxBufferedBytes?: number;
+  /** Events replayed for a reconnecting client: everything from this long before its last one. */
+  replay?: (lastEventId: string) => Promise<{ events: TaskwireEvent[]; found: boolean }>;
+}
+
+export function sseMessage(fields: {
+  event?: string;
+  id?: string;
+  data?: string;
+  comment?: string;
+}): Uint8Array {
+  let out = '';
+  if (fields.comment !== undefined) out += `: ${fields.comment}\n`;
+  if (fields.id) out += `id: ${fields.id}\n`;
+  if (fields.event) out += `event: ${fields.event}\n`;
+  if (fields.data !== undefined) for (const line of fields.data.split('\n')) out += `data: ${line}\n`;
+  return encoder.encode(`${out}\n`);
+}
+
+/**
+ * The live-connection registry of one gateway process: fans each (coalesced) change out to every
+ * connected client as one pre-encoded SSE message, sends heartbeats, drops clients that stopped
+ * reading, and replays what a reconnecting client missed.
+ */
+export class StreamHub {
+  readonly #connections = new Map<string, Connection>();
+  readonly #opts: Required<Omit<HubOptions, 'registry' | 'replay'>> & Pick<HubOptions, 'replay'>;
+  #pending: { updates: Update[]; lastId: string } | undefined;
+  #flushTimer: NodeJS.Timeout | undefined;
+  readonly #heartbeat: NodeJS.Timeout;
+  readonly #gauge: Gauge | undefined;
+
+  constructor(opts: HubOptions) {
+    this.#opts = { coalesceMs: 25, heartbeatMs: 15_000, maxBufferedBytes: 1 << 20, ...opts };
+    this.#heartbeat = setInterval(() => this.#beat(), this.#opts.heartbeatMs);
+    this.#heartbeat.unref();
+    if (opts.registry) {
+      const existing = opts.registry.getSingleMetric('taskwire_sse_connections') as Gauge | undefined;
+      this.#gauge =
+        existing ??
+        new Gauge({
+          name: 'taskwire_sse_connections',
+          help: 'Open live-update (SSE) connections',
+          registers: [opts.registry],
+        });
+    }
+  }
+
+  get size(): number {
+    return this.#connections.size;
+  }
+
+  /** Opens a stream for one client; replays from `lastEventId` when it reconnects. */
+  connect(opts: { lastEventId?: string | undefined; signal?: AbortSignal }): Response {
+    const id = randomUUID();
+    const hub = this;
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        hub.#connections.set(id, { id, controller, openedAt: Date.now() });
+        hub.#gauge?.set(hub.#connections.size);
+        controller.enqueue(sseMessage({ comment: 'welcome' }));
+        controller.enqueue(
+          sseMessage({
+            event: 'hello',
+            data: JSON.stringify({ serverTime: new Date().toISOString(), connection: id }),
+          }),
+        );
+        if (opts.lastEventId && hub.#opts.replay) await hub.#replay(id, opts.lastEventId);
+      },
+      cancel() {
+        hub.#drop(id);
+      },
+    });
+    opts.signal?.addEventListener('abort', () => this.#drop(id), { once: true });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      },
+    });
+  }
+
+  /** Takes a change from the bus; it goes out with whatever else arrives within the window. */
+  publish(event: TaskwireEvent): void {
+    const update = toUpdate(event);
+    if (!update) return;
+    if (!this.#pending) this.#pending = { updates: [], lastId: event.id };
+    this.#pending.updates.push(update);
+    this.#pending.lastId = event.id;
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#opts.coalesceMs);
+  }
+
+  close(): void {
+    clearInterval(this.#heartbeat);
+    clearTimeout(this.#flushTimer);
+    for (const c of this.#connections.values()) {
+      try {
+        c.controller.close();
+      } catch {
+        // already closed by the client
+      }
+    }
+    this.#connections.clear();
+    this.#gauge?.set(0);
+  }
+
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const pending = this.#pending;
+    this.#pending = undefined;
+    if (!pending || this.#connections.size === 0) return;
+    const message = sseMessage({
+      event: 'update',
+      id: pending.lastId,
+      data: JSON.stringify({ updates: coalesce(pending.updates) }),
+    });
+    for (const c of this.#connections.values()) this.#send(c, message);
+  }
+
+  #beat(): void {
+    const message = sseMessage({ comment: 'heartbeat' });
+    for (const c of this.#connections.values()) this.#send(c, message);
+  }
+
+  #send(c: Connection, message: Uint8Array): void {
+    const backlog = -(c.controller.desiredSize ?? 0);
+    if (backlog > this.#opts.maxBufferedBytes) {
+      this.#opts.log.info(
+        { connection: c.id, backlog },
+        'dropping a live-update client that stopped reading',
+      );
+      try {
+        c.controller.close();
+      } catch {
+        // closed meanwhile
+      }
+      this.#drop(c.id);
+      return;
+    }
+    try {
+      c.controller.enqueue(message);
+    } catch {
+      this.#drop(c.id);
+    }
+  }
+
+  async #replay(id: string, lastEventId: string): Promise<void> {
+    const c = this.#connections.get(id);
+    if (!c || !this.#opts.replay) return;
+    try {
+      const { events, found } = await this.#opts.replay(lastEventId);
+      if (!found) {
+        this.#send(
+          c,
+          sseMessage({
+            event: 'reset',
+            data: JSON.stringify({ reason: 'the last event is too old to replay; reload' }),
+          }),
+        );
+        return;
+      }
+      const updates = events.map(toUpdate).filter((u): u is Update => u !== undefined);
+      const last = events.at(-1);
+      if (updates.length > 0 && last) {
+        this.#send(
+          c,
+          sseMessage({
+            event: 'update',
+            id: last.id,
+            data: JSON.stringify({ updates: coalesce(updates), replay: true }),
+          }),
+        );
+      }
+    } catch (err) {
+      this.#opts.log.warn({ err, connection: id }, 'replay failed; the client will refetch');
+      this.#send(
+        c,
+        sseMessage({ event: 'reset', data: JSON.stringify({ reason: 'replay failed; reload' }) }),
+      );
+    }
+  }
+
+  #drop(id: string): void {
+    if (this.#connections.delete(id)) this.#gauge?.set(this.#connections.size);
+  }
+}

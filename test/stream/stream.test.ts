@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestHost, type TestHost } from '../support/harness';
+import { openStream } from '../support/sse';
+
+let host: TestHost;
+let base: string;
+const streams: { close: () => Promise<void> }[] = [];
+afterEach(async () => {
+  for (const s of streams.splice(0)) await s.close();
+  await host?.stop();
+});
+
+async function start(env: Record<string, string> = {}) {
+  host = await startTestHost({ env: { STREAM_HEARTBEAT_MS: '200', ...env } });
+  base = (await host.listen()).url;
+}
+async function stream(headers: Record<string, string> = {}) {
+  const s = await openStream(`${base}/api/stream`, headers);
+  streams.push(s);
+  await s.waitFor((e) => e.event === 'hello');
+  return s;
+}
+async function create(title: string) {
+  return (await host.json('/api/tasks', { method: 'POST', json: { title } })).body as {
+    id: string;
+    version: number;
+  };
+}
+const gauge = async () =>
+  Number(/taskwire_sse_connections (\d+)/.exec(await (await host.request('/metrics')).text())?.[1]);
+
+describe('task-stream (SSE gateway)', () => {
+  it('says hello, then delivers a change as an update with the task and its sequence', async () => {
+    await start();
+    const s = await stream();
+    expect(s.status).toBe(200);
+    expect(s.headers.get('content-type')).toContain('text/event-stream');
+    const t = await create('Buy milk');
+    const ev = await s.waitFor((e) => e.event === 'update');
+    expect(ev.id).toBeTruthy();
+    expect(s.updates()).toEqual([
+      {
+        kind: 'task',
+        type: 'created',
+        taskId: t.id,
+        sequence: 1,
+        task: expect.objectContaining({ title: 'Buy milk' }),
+      },
+    ]);
+  });
+
+  it('coalesces a burst of changes into one message with the newest version of each task', async () => {
+    await start({ STREAM_COALESCE_MS: '150' });
+    const s = await stream();
+    const t = await create('Draft');
+    await Promise.all(
+      [1, 2, 3, 4].map((i) =>
+        host.json(`/api/tasks/${t.id}`, { method: 'PATCH', json: { description: `v${i}` } }),
+      ),
+    );
+    const other = await create('Other');
+    await s.waitFor((e) => e.event === 'update' && e.data!.includes(other.id));
+    await host.settle();
+    await new Promise((r) => setTimeout(r, 300));
+    const messages = s.events.filter((e) => e.event === 'update');
+    expect(messages.length).toBeLessThan(4);
+    const forDraft = s.updates().filter((u) => u.taskId === t.id);
+    expect(forDraft.at(-1)!.sequence).toBe(5);
+    for (const m of messages) {
+      const ids = JSON.parse(m.data!).updates.map((u: { taskId: string }) => u.taskId);
+      expect(new Set(ids).size).toBe(ids.length);
+    }
+  });
+
+  it('replays what a reconnecting client missed, from its Last-Event-ID', async () => {
+    await start();
+    const first = await stream();
+    await create('Seen');
+    const seen = await first.waitFor((e) => e.event === 'update');
+    await first.close();
+    const missed = await create('Missed while away');
+    const done = await host.json(`/api/tasks/${missed.id}/complete`, { method: 'POST' });
+    await host.settle();
+    const again = await stream({ 'last-event-id': seen.id! });
+    const replay = await again.waitFor((e) => e.event === 'update' && JSON.parse(e.data!).replay === true);
+    const updates = JSON.parse(replay.data!).updates;
+    expect(updates).toContainEqual(
+      expect.objectContaining({ taskId: missed.id, type: 'completed', sequence: done.body.version }),
+    );
+  });
+
+  it('tells a client whose last event is unknown to reload', async () => {
+    await start();
+    const s = await stream({ 'last-event-id': 'no-such-event' });
+    await s.waitFor((e) => e.event === 'reset');
+  });
+
+  it('sends heartbeats, counts connections in /metrics and forgets closed ones', async () => {
+    await start();
+    const a = await stream();
+    const b = await stream();
+    await a.waitFor((e) => e.comment === 'heartbeat', 2000);
+    expect(await gauge()).toBe(2);
+    await a.close();
+    await b.close();
+    for (let i = 0; i < 40 && (await gauge()) !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await gauge()).toBe(0);
+  });
+
+  it('carries notifications on the same stream', async () => {
+    await start();
+    const s = await stream();
+    await host.json('/api/tasks', {
+      method: 'POST',
+      json: {
+        title: 'Soon',
+        due: new Date(Date.now() + 60_500).toISOString(),
+        reminders: [{ minutesBefore: 1 }],
+      },
+    });
+    await host.settle();
+    await new Promise((r) => setTimeout(r, 600));
+    await host.tick('fire-reminders');
+    await host.settle();
+    const ev = await s.waitFor((e) => e.event === 'update' && e.data!.includes('"notification"'));
+    expect(JSON.parse(ev.data!).updates[0]).toMatchObject({
+      kind: 'notification',
+      notification: { title: 'Soon', kind: 'reminder' },
+    });
+  });
+});
