@@ -34,7 +34,12 @@ interface Row {
 }
 const rows: Row[] = [];
 
-async function measure(target: string, server: ServerProcess, path: string, audit?: () => Promise<AuditStats>) {
+async function measure(
+  target: string,
+  server: ServerProcess,
+  path: string,
+  audit?: () => Promise<AuditStats>,
+) {
   await server.start(120_000);
   await runLoad({ url: server.base + path, body, connections: 20, seconds: 2, expectStatus: 201 }); // warm-up
   for (const connections of CONNECTIONS) {
@@ -99,20 +104,40 @@ function auditProbe(databaseUrl: string): () => Promise<AuditStats> {
 }
 
 async function main() {
-  console.log(`# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${seconds}s per step`);
+  console.log(
+    `# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${seconds}s per step`,
+  );
   if (!only || only === 'bare') {
-    await measure('bare Hono route', new ServerProcess({ PORT: String(await freePort()) }, 'bench/support/bare-server.ts'), '/bare');
+    await measure(
+      'bare Hono route',
+      new ServerProcess({ PORT: String(await freePort()) }, 'bench/support/bare-server.ts'),
+      '/bare',
+    );
   }
   if (!only || only === 'postgres') {
-    const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+    const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!;
     const url = await freshDatabase(admin);
-    await measure('Taskwire on PostgreSQL', new ServerProcess({ DATABASE_URL: url, LOG_LEVEL: 'error' }), '/api/tasks', auditProbe(url));
+    await measure(
+      'Taskwire on PostgreSQL',
+      new ServerProcess({ DATABASE_URL: url, LOG_LEVEL: 'error' }),
+      '/api/tasks',
+      auditProbe(url),
+    );
   }
   if (!only || only === 'pglite') {
-    await measure('Taskwire on PGlite', new ServerProcess({ DATA_DIR: tempDir('tw-bench-'), LOG_LEVEL: 'error' }), '/api/tasks');
+    await measure(
+      'Taskwire on PGlite',
+      new ServerProcess({ DATA_DIR: tempDir('tw-bench-'), LOG_LEVEL: 'error' }),
+      '/api/tasks',
+    );
   }
   const bare = rows.filter((r) => r.target.startsWith('bare'));
-  console.log('\n| target | connections | creations/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare | audit lag p50/p99 ms | audited/s |');
+  console.log(
+    '\n| target | connections | creations/s | p50 ms | p95 ms | p99 ms | errors | ratio to bare | audit lag p50/p99 ms | audited/s |',
+  );
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     const base = bare.find((b) => b.connections === r.connections);

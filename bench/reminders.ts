@@ -16,7 +16,8 @@ import { ServerProcess, tempDir } from '../test/support/server-process';
 import { percentile } from './support/load';
 
 const args = process.argv.slice(2);
-const arg = (name: string, dflt: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt);
+const arg = (name: string, dflt: number) =>
+  args.includes(name) ? Number(args[args.indexOf(name) + 1]) : dflt;
 const N = arg('--reminders', 10_000);
 const SPREAD_S = arg('--spread', 60);
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
@@ -42,7 +43,12 @@ async function createMany(base: string, bodies: unknown[], concurrency = 32) {
 const stats = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   const r = (n: number) => Math.round(n * 10) / 10;
-  return { n: s.length, p50: r(percentile(s, 50)), p99: r(percentile(s, 99)), max: r(s.at(-1) ?? Number.NaN) };
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p99: r(percentile(s, 99)),
+    max: r(s.at(-1) ?? Number.NaN),
+  };
 };
 
 async function lateness(server: ServerProcess, openDb: () => ReturnType<typeof openDatabase>) {
@@ -93,7 +99,11 @@ async function countNotified(base: string): Promise<number> {
 async function generation(server: ServerProcess, rounds = 200) {
   const r = await json(server.base, '/api/tasks', {
     method: 'POST',
-    body: JSON.stringify({ title: 'Bench daily', due: new Date(Date.now() + 86_400_000).toISOString(), recurrence: { frequency: 'daily', interval: 1 } }),
+    body: JSON.stringify({
+      title: 'Bench daily',
+      due: new Date(Date.now() + 86_400_000).toISOString(),
+      recurrence: { frequency: 'daily', interval: 1 },
+    }),
   });
   let current = r.body as { id: string; seriesId: string };
   const lat: number[] = [];
@@ -102,7 +112,9 @@ async function generation(server: ServerProcess, rounds = 200) {
     await json(server.base, `/api/tasks/${current.id}/complete`, { method: 'POST' });
     for (;;) {
       const list = await json(server.base, '/api/tasks?status=active&q=Bench%20daily&limit=5');
-      const next = (list.body.tasks as { id: string; seriesId: string }[]).find((t) => t.seriesId === current.seriesId && t.id !== current.id);
+      const next = (list.body.tasks as { id: string; seriesId: string }[]).find(
+        (t) => t.seriesId === current.seriesId && t.id !== current.id,
+      );
       if (next) {
         lat.push(performance.now() - t0);
         current = next;
@@ -114,15 +126,23 @@ async function generation(server: ServerProcess, rounds = 200) {
 }
 
 async function main() {
-  console.log(`# ${os.cpus().length}× ${os.cpus()[0]?.model}, Node ${process.version}; ${N} reminders over ${SPREAD_S}s`);
+  console.log(
+    `# ${os.cpus().length}× ${os.cpus()[0]?.model}, Node ${process.version}; ${N} reminders over ${SPREAD_S}s`,
+  );
   const results: Record<string, unknown> = {};
   if (!only || only === 'postgres') {
-    const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
+    const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .at(-1)!;
     const url = await freshDatabase(admin);
     const server = new ServerProcess({ DATABASE_URL: url, LOG_LEVEL: 'error' });
     await server.start();
     const gen = await generation(server);
-    results.postgres = { generation: gen, lateness: await lateness(server, () => openDatabase({ databaseUrl: url })) };
+    results.postgres = {
+      generation: gen,
+      lateness: await lateness(server, () => openDatabase({ databaseUrl: url })),
+    };
     console.log(JSON.stringify({ postgres: results.postgres }));
   }
   if (!only || only === 'pglite') {
@@ -133,9 +153,14 @@ async function main() {
     results.pglite = { generation: gen, lateness: await lateness(server, () => openDatabase({ dataDir })) };
     console.log(JSON.stringify({ pglite: results.pglite }));
   }
-  console.log('\n| database | generation p50/p99 ms | reminders | lateness p50 / p99 / max ms | notifications (digests) | tasks created in |');
+  console.log(
+    '\n| database | generation p50/p99 ms | reminders | lateness p50 / p99 / max ms | notifications (digests) | tasks created in |',
+  );
   console.log('|---|---|---|---|---|---|');
-  for (const [name, r] of Object.entries(results) as [string, { generation: ReturnType<typeof stats>; lateness: Awaited<ReturnType<typeof lateness>> }][]) {
+  for (const [name, r] of Object.entries(results) as [
+    string,
+    { generation: ReturnType<typeof stats>; lateness: Awaited<ReturnType<typeof lateness>> },
+  ][]) {
     const l = r.lateness;
     console.log(
       `| ${name} | ${r.generation.p50} / ${r.generation.p99} | ${l.n} | ${l.p50} / ${l.p99} / ${l.max} | ${l.notifications} (${l.digests}) | ${(l.createdInMs / 1000).toFixed(1)} s |`,
