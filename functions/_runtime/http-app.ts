@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ClientError, issuesFromZod, ValidationError } from '../../core/errors';
 import { fromHttp } from '../../core/events/http-binding';
 import { runWithContext } from '../../core/observability/context';
+import { activeTraceHeaders, inServerSpan } from '../../core/observability/tracing';
 import type { RouteDef, TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import { handleEvent, invocationContext } from './invoke';
@@ -53,9 +54,24 @@ function correlationMiddleware(deps: Deps) {
     const given = c.req.header('x-correlation-id');
     const correlationId = given && CORRELATION_RE.test(given) ? given : deps.newId();
     c.header('x-correlation-id', correlationId);
-    await runWithContext(
-      { correlationId, traceparent: c.req.header('traceparent'), tracestate: c.req.header('tracestate') },
-      next,
+    // A SERVER span when tracing is on: events created while serving carry its trace.
+    await inServerSpan(
+      c.req.raw,
+      () =>
+        runWithContext(
+          {
+            correlationId,
+            ...(activeTraceHeaders() ?? {
+              traceparent: c.req.header('traceparent'),
+              tracestate: c.req.header('tracestate'),
+            }),
+          },
+          next,
+        ),
+      () => {
+        const route = safeRoutePath(c);
+        return { status: c.res.status, route: route === 'unmatched' ? undefined : route };
+      },
     );
   };
 }
