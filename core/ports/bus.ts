@@ -87,3 +87,24 @@ export function backoffDelay(spec: DeliverySpec, attempt: number, scale = 1): nu
       : spec.backoffDelayMs * (attempt + 1);
   return Math.min(base, 5 * 60_000) * scale;
 }
+
+/**
+ * Sends events keeping each partition key's order: one key's events one after another, different
+ * keys side by side. What every adapter's `publish` promises.
+ */
+export async function inKeyOrder(
+  events: readonly TaskwireEvent[],
+  send: (event: TaskwireEvent) => Promise<void>,
+): Promise<void> {
+  const byKey = new Map<string, TaskwireEvent[]>();
+  for (const event of events) {
+    const list = byKey.get(event.partitionkey) ?? [];
+    list.push(event);
+    byKey.set(event.partitionkey, list);
+  }
+  await Promise.all(
+    [...byKey.values()].map(async (list) => {
+      for (const event of list) await send(event);
+    }),
+  );
+}

@@ -9,6 +9,7 @@ import {
   type DeadLetterSink,
   type DeliveryResult,
   type EventBus,
+  inKeyOrder,
   isRetryableStatus,
   isSuccess,
   type Subscription,
@@ -163,17 +164,7 @@ export class DaprBus implements EventBus {
 
   async publish(events: readonly TaskwireEvent[]): Promise<void> {
     if (!this.#running) throw new Error('bus is stopped');
-    const byKey = new Map<string, TaskwireEvent[]>();
-    for (const event of events) {
-      const list = byKey.get(event.partitionkey) ?? [];
-      list.push(event);
-      byKey.set(event.partitionkey, list);
-    }
-    await Promise.all(
-      [...byKey.values()].map(async (list) => {
-        for (const event of list) await this.#publishOne(event);
-      }),
-    );
+    await inKeyOrder(events, (event) => this.#publishOne(event));
   }
 
   async #publishOne(event: TaskwireEvent): Promise<void> {

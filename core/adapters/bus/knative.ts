@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskwireEvent } from '../../events/define-event';
 import { toBinaryHttp } from '../../events/http-binding';
 import type { Logger } from '../../observability/logger';
-import { type EventBus, isRetryableStatus, isSuccess, type Subscription } from '../../ports/bus';
+import { type EventBus, inKeyOrder, isRetryableStatus, isSuccess, type Subscription } from '../../ports/bus';
 
 export interface KnativeBusOptions {
   /** The broker's ingress address (`K_SINK`, injected by the SinkBinding). */
@@ -60,17 +60,7 @@ export class KnativeBus implements EventBus {
 
   async publish(events: readonly TaskwireEvent[]): Promise<void> {
     if (!this.#running) throw new Error('bus is stopped');
-    const byKey = new Map<string, TaskwireEvent[]>();
-    for (const event of events) {
-      const list = byKey.get(event.partitionkey) ?? [];
-      list.push(event);
-      byKey.set(event.partitionkey, list);
-    }
-    await Promise.all(
-      [...byKey.values()].map(async (list) => {
-        for (const event of list) await this.#send(event);
-      }),
-    );
+    await inKeyOrder(events, (event) => this.#send(event));
   }
 
   async #send(event: TaskwireEvent): Promise<void> {

@@ -6,6 +6,7 @@ import {
   backoffDelay,
   type DeadLetterSink,
   type EventBus,
+  inKeyOrder,
   isRetryableStatus,
   isSuccess,
   type Subscription,
@@ -65,22 +66,12 @@ export class MemoryBus implements EventBus {
 
   async publish(events: readonly TaskwireEvent[]): Promise<void> {
     if (!this.#running) throw new Error('bus is stopped');
-    const byKey = new Map<string, TaskwireEvent[]>();
-    for (const event of events) {
-      const list = byKey.get(event.partitionkey) ?? [];
-      list.push(event);
-      byKey.set(event.partitionkey, list);
-    }
-    await Promise.all(
-      [...byKey.values()].map(async (list) => {
-        for (const event of list) {
-          const subs = this.#byType.get(event.type) ?? [];
-          await Promise.all(
-            subs.map((sub) => (sub.deliverBatch ? this.#enqueue(sub, event) : this.#deliver(sub, event))),
-          );
-        }
-      }),
-    );
+    await inKeyOrder(events, async (event) => {
+      const subs = this.#byType.get(event.type) ?? [];
+      await Promise.all(
+        subs.map((sub) => (sub.deliverBatch ? this.#enqueue(sub, event) : this.#deliver(sub, event))),
+      );
+    });
   }
 
   /** Queues an event for a batching subscriber; one batch at a time drains whatever has queued up. */
