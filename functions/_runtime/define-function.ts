@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { SQL } from 'drizzle-orm';
+
 import type { z } from 'zod';
 import type { Db } from '../../core/db/client';
 import type { EventDefinition, EventMeta, TaskwireEvent } from '../../core/events/define-event';
@@ -39,6 +41,11 @@ export interface RouteContext<B, Q, P> extends InvocationContext {
   header(name: string): string | undefined;
   /** The raw request, for routes that stream or negotiate. */
   request: Request;
+  /**
+   * The Node response under @hono/node-server, for routes that stream to many clients and write
+   * to the socket themselves (the SSE gateway); undefined elsewhere (tests' in-memory requests).
+   */
+  outgoing?: ServerResponse | undefined;
 }
 
 export interface RouteResult {

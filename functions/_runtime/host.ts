@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
 import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
 import { mailerFromEnv } from '../../core/adapters/mail';
@@ -28,6 +27,7 @@ import { createBaseApp, mountRoutes } from './http-app';
 import { deliverBatchInProcess, deliverInProcess } from './invoke';
 import { createBus } from './profiles';
 import { TickScheduler } from './tick-scheduler';
+import { mountWeb } from './web';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
@@ -118,7 +118,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     ],
   });
   for (const fn of opts.functions) mountRoutes(app, fn, deps);
-  mountWeb(app, opts.webDir ?? WEB_DIST, env.SERVE_WEB);
+  if (env.SERVE_WEB) mountWeb(app, opts.webDir ?? WEB_DIST);
 
   let server: Server | undefined;
   let inFlight = 0;
@@ -174,20 +174,4 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       await database.close();
     },
   };
-}
-
-/** Serves the built web app with a single-page fallback; every /api path stays the API's. */
-function mountWeb(app: Hono, dir: string, enabled: boolean): void {
-  const index = path.join(dir, 'index.html');
-  if (!enabled || !existsSync(index)) return;
-  const root = path.relative(process.cwd(), dir) || '.';
-  app.use('/assets/*', serveStatic({ root }));
-  app.get('/favicon.svg', serveStatic({ root }));
-  const html = readFileSync(index, 'utf8');
-  app.get('*', async (c, next) => {
-    const p = c.req.path;
-    if (p.startsWith('/api/') || p === '/metrics' || p === '/health' || p === '/ready' || p === '/live')
-      return next();
-    return c.html(html);
-  });
 }

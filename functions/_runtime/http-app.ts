@@ -1,4 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
@@ -247,6 +249,7 @@ function mountRoute(app: Hono, fn: TaskwireFunction, r: RouteDef, deps: Deps): v
       params,
       header: (name) => c.req.header(name),
       request: c.req.raw,
+      outgoing: (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing,
     });
     if (result instanceof Response) return result;
     const headers = result.headers ?? {};

@@ -17,6 +17,8 @@ export function hubFor(deps: Deps): StreamHub {
       replay: outboxReplay(deps.database),
       heartbeatMs: deps.env.STREAM_HEARTBEAT_MS,
       coalesceMs: deps.env.STREAM_COALESCE_MS,
+      maxBufferedBytes: deps.env.STREAM_MAX_BUFFERED_BYTES,
+
     });
     hubs.set(deps, hub);
     deps.onClose?.(() => hub!.close());
@@ -49,6 +51,9 @@ export default defineFunction({
         hubFor(ctx.deps).connect({
           lastEventId: ctx.header('last-event-id') || ctx.query.lastEventId,
           signal: ctx.request.signal,
+          outgoing: ctx.outgoing,
+          headers: { 'x-correlation-id': ctx.meta.correlationId },
+
         }),
     }),
   ],

@@ -35,6 +35,8 @@ describe('task-stream (SSE gateway)', () => {
     const s = await stream();
     expect(s.status).toBe(200);
     expect(s.headers.get('content-type')).toContain('text/event-stream');
+    expect(s.headers.get('x-correlation-id')).toMatch(/^[0-9a-f-]{36}$/);
+
     const t = await create('Buy milk');
     const ev = await s.waitFor((e) => e.event === 'update');
     expect(ev.id).toBeTruthy();
@@ -107,7 +109,25 @@ describe('task-stream (SSE gateway)', () => {
     expect(await gauge()).toBe(0);
   });
 
+  it('works without a Node response too (a web ReadableStream), and drops a client that stops reading', async () => {
+    await start({ STREAM_MAX_BUFFERED_BYTES: '4000', STREAM_COALESCE_MS: '0' });
+    const res = await host.request('/api/stream');
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain(': welcome');
+    expect(await gauge()).toBe(1);
+    // Stop reading, and let changes pile up past the limit.
+    for (let i = 0; i < 15; i++) {
+      await create(`Pile ${i} ${'x'.repeat(300)}`);
+      await host.settle();
+    }
+    expect(await gauge()).toBe(0);
+    await reader.cancel();
+  });
+
   it('carries notifications on the same stream', async () => {
+
     await start();
     const s = await stream();
     await host.json('/api/tasks', {
