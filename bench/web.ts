@@ -15,14 +15,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/support/chromium';
 import { ROOT, ServerProcess, tempDir } from '../test/support/server-process';
 import { percentile } from './support/load';
 
 const args = process.argv.slice(2);
 const LOADS = args.includes('--loads') ? Number(args[args.indexOf('--loads') + 1]) : 7;
 const TASKS = 50;
-const CHROMIUM = '/usr/bin/chromium';
 const MARK = 'taskwire:tasks-interactive';
 const BUDGET_KB = 60;
 const kB = (bytes: number) => (bytes / 1000).toFixed(1);
@@ -150,19 +150,7 @@ async function main() {
   const rows: { cpu: string; loads: Load[] }[] = [];
   try {
     await seed(server.base);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     for (const slowdown of [1, 4]) {
       const loads: Load[] = [];
       for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.base, slowdown));

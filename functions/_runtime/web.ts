@@ -4,6 +4,8 @@ import { gzipSync } from 'node:zlib';
 import type { Hono } from 'hono';
 
 const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.svg': 'image/svg+xml',

@@ -31,6 +31,8 @@ it('serves the app shell for client routes, never over the API', async () => {
   const page = await host.app.request('/tasks/123');
   expect(page.status).toBe(200);
   expect(page.headers.get('cache-control')).toBe('no-cache');
+  expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+
   expect(await page.text()).toContain('<title>Taskwire</title>');
   const api = await host.app.request('/api/nothing');
   expect(api.status).toBe(404);

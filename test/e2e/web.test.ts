@@ -1,35 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium } from '../support/chromium';
 import { freePort, ROOT, ServerProcess, tempDir } from '../support/server-process';
 
 const SHOTS = path.join(ROOT, 'test-output', 'e2e');
-const CHROMIUM = '/usr/bin/chromium';
 
 let browser: Browser;
 const servers: ServerProcess[] = [];
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
   mkdirSync(SHOTS, { recursive: true });
   // A clean clone has no built app yet: build it as `npm start` would.
   execFileSync(process.execPath, ['scripts/ensure-web.mjs'], { cwd: ROOT, stdio: 'inherit' });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
@@ -51,7 +37,8 @@ async function page(base: string, errors: string[], viewport = { width: 1280, he
 /** The header's connection state when the live stream is up ("Live updates: Live"). */
 const live = (p: Page) => p.locator('.connection-label', { hasText: /Live updates:\s*Live$/ });
 
-const within = async (ms: number, what: () => Promise<unknown>) => {
+/** How long `what` took, in ms. */
+const elapsed = async (what: () => Promise<unknown>) => {
   const t0 = Date.now();
   await what();
   return Date.now() - t0;
@@ -72,7 +59,7 @@ it('two windows stay in sync, a reminder toasts in both, and both catch up after
   // A chats, B sees the task within 2 s without reloading.
   const input = a.getByRole('textbox', { name: 'Message' });
   await input.fill('Buy milk tomorrow at 5pm');
-  const seenInB = await within(2000, async () => {
+  const seenInB = await elapsed(async () => {
     await input.press('Enter');
     await b
       .getByRole('list', { name: 'Tasks' })
@@ -84,7 +71,7 @@ it('two windows stay in sync, a reminder toasts in both, and both catch up after
 
   // B ticks it, A shows it completed within 2 s.
   const boxInA = a.getByRole('checkbox', { name: /buy milk/i }).first();
-  const doneInA = await within(2000, async () => {
+  const doneInA = await elapsed(async () => {
     await b
       .getByRole('checkbox', { name: /buy milk/i })
       .first()
