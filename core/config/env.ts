@@ -58,6 +58,29 @@ export const EnvSchema = z
     BUS: z.enum(['memory', 'kafka', 'knative', 'dapr']).default('memory'),
     KAFKA_BROKERS: optionalString,
     KAFKA_CLIENT_ID: z.string().default('taskwire'),
+    /** Prepended to every topic name: several Taskwire installations (or test runs) share one cluster. */
+    KAFKA_TOPIC_PREFIX: z.string().default(''),
+    /** Prepended to every consumer group id. */
+    KAFKA_GROUP_PREFIX: z.string().default('taskwire.'),
+    /** TLS to the brokers (a managed Kafka, Redpanda Cloud): \`true\`, or implied by KAFKA_SSL_CA_FILE. */
+    KAFKA_SSL: boolish.default(false),
+    /** PEM file of the CA that signed the brokers' certificates, when it is not a public one. */
+    KAFKA_SSL_CA_FILE: optionalString,
+    /** SASL mechanism: \`plain\`, \`scram-sha-256\` or \`scram-sha-512\` (with KAFKA_SASL_USERNAME/PASSWORD). */
+    KAFKA_SASL_MECHANISM: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    ),
+    KAFKA_SASL_USERNAME: optionalString,
+    KAFKA_SASL_PASSWORD: optionalString,
+    /** Create missing topics at start-up (needs the CreateTopics permission); off for a locked-down cluster. */
+    KAFKA_CREATE_TOPICS: boolish.default(true),
+    /** Partitions of the topics Taskwire creates. */
+    KAFKA_PARTITIONS: z.coerce.number().int().positive().default(3),
+    /** Replication factor of the topics Taskwire creates; -1 = the broker's default. */
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).default(-1),
+    /** A consumer that stops heartbeating loses its partitions after this long (a crashed process). */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
     /** The Knative broker's address, injected by a SinkBinding. */
     K_SINK: optionalString,
     /** \`timer\`: this process runs its tick on a timer; \`external\`: a cron (PingSource, Dapr binding) calls POST /tick. */
@@ -72,6 +95,9 @@ export const EnvSchema = z
     /** Below this confidence the assistant asks before it acts. */
     CHAT_CONFIRM_BELOW: z.coerce.number().min(0).max(1).default(0.6),
     STREAM_HEARTBEAT_MS: z.coerce.number().int().positive().default(15_000),
+    /** A live-update client this many bytes behind (it stopped reading) is dropped. */
+    STREAM_MAX_BUFFERED_BYTES: z.coerce.number().int().positive().default(1_048_576),
+
     /** Changes arriving within this window reach clients as one message. */
     STREAM_COALESCE_MS: z.coerce.number().int().nonnegative().default(25),
     /** Safety-net sweep for due reminders and pending emails (the timer is the fast path). */
@@ -115,6 +141,13 @@ export const EnvSchema = z
         code: 'custom',
         path: ['KAFKA_BROKERS'],
         message: 'BUS=kafka needs KAFKA_BROKERS, e.g. 127.0.0.1:9092',
+      });
+    }
+    if (env.KAFKA_SASL_MECHANISM && (!env.KAFKA_SASL_USERNAME || !env.KAFKA_SASL_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['KAFKA_SASL_USERNAME'],
+        message: `KAFKA_SASL_MECHANISM=${env.KAFKA_SASL_MECHANISM} needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD`,
       });
     }
     if (env.BUS === 'knative' && !env.K_SINK) {

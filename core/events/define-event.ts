@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { issuesFromZod, ValidationError } from '../errors';
+import { producerTraceContext } from '../observability/tracing';
 
 export const TOPICS = ['task-events', 'reminders', 'task-updates', 'audit-events'] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -148,8 +149,13 @@ export function defineEvent<const N extends string, S extends z.ZodType>(spec: {
         schemaversion: schemaVersion,
         data: parsed.data as z.output<S>,
       };
-      if (meta.traceparent) event.traceparent = meta.traceparent;
-      if (meta.tracestate) event.tracestate = meta.tracestate;
+      // With tracing on, a PRODUCER span under the current span: its context travels in the event.
+      const traced = producerTraceContext(
+        { topic: spec.topic, id: event.id, type, subject: event.subject },
+        meta,
+      );
+      if (traced.traceparent) event.traceparent = traced.traceparent;
+      if (traced.tracestate) event.tracestate = traced.tracestate;
       return event;
     },
     parse(raw) {

@@ -1,11 +1,12 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { currentContext } from './context';
+import { activeSpanIds, traceIdOf } from './tracing';
 
 export type { Logger } from 'pino';
 
 /**
  * JSON lines on stdout: `time` (ISO), `level` (name), `message`, and the correlation id of the
- * action being served, taken from the async context.
+ * action being served, taken from the async context; `traceId` (and `spanId`) when it is traced.
  */
 export function createLogger(
   opts: { level?: string; name?: string; destination?: DestinationStream } = {},
@@ -20,7 +21,11 @@ export function createLogger(
       formatters: { level: (label) => ({ level: label }) },
       mixin() {
         const ctx = currentContext();
-        return ctx ? { correlationId: ctx.correlationId } : {};
+        const span = activeSpanIds();
+        if (span) return ctx ? { correlationId: ctx.correlationId, ...span } : span;
+        if (!ctx) return {};
+        const traceId = traceIdOf(ctx.traceparent);
+        return traceId ? { correlationId: ctx.correlationId, traceId } : { correlationId: ctx.correlationId };
       },
     },
     opts.destination ?? pino.destination({ dest: 1, sync: false }),

@@ -1,4 +1,4 @@
 /** The gateway as its own process: `node --import tsx functions/_runtime/gateway-main.ts`. */
 import { startGateway } from './gateway';
 
-startGateway();
+await startGateway();

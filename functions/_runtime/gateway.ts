@@ -9,7 +9,9 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
+import { inClientSpan, inServerSpan, startTracing } from '../../core/observability/tracing';
 import { FUNCTIONS } from '../index';
 import type { TaskwireFunction } from './define-function';
 import { buildOpenApi } from './openapi';
@@ -28,14 +30,26 @@ const HOP_BY_HOP = [
 
 export interface GatewayOptions {
   functions: readonly TaskwireFunction[];
-  /** Base URL of a function's service, e.g. `(id) => \`http://${id}.taskwire.svc.cluster.local\``. */
-  upstream: (id: string) => string;
+  /**
+   * Base URL of a function's service, e.g. `(id) => \`http://${id}.taskwire.svc.cluster.local\``; several
+   * (replicas of one function) take the requests in turn, and the answer names the replica that
+   * served it in `x-taskwire-replica` (1-based).
+   */
+  upstream: (id: string) => string | readonly string[];
   /** The built web app (index.html, assets/); served when present. */
   webDir?: string;
 }
 
 export function createGateway(opts: GatewayOptions): Hono {
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    await inServerSpan(c.req.raw, next, () => {
+      const route = matchedRoutes(c)
+        .filter((r) => r.method !== 'ALL' && r.path !== '*')
+        .at(-1)?.path;
+      return { status: c.res.status, route };
+    });
+  });
   app.get('/health', (c) => c.json({ status: 'ok', service: 'taskwire-gateway' }));
   app.get('/live', (c) => c.json({ status: 'ok' }));
   app.get('/ready', (c) => c.json({ status: 'ready', checks: {} }));
@@ -45,8 +59,16 @@ export function createGateway(opts: GatewayOptions): Hono {
     return c.json(openapi);
   });
   for (const fn of opts.functions) {
+    const bases = [opts.upstream(fn.id)].flat();
+    if (bases.length === 0) throw new Error(`no upstream for ${fn.id}`);
+    let turn = 0;
     for (const r of fn.routes) {
-      app.on(r.method.toUpperCase(), r.path, (c) => proxy(c.req.raw, opts.upstream(fn.id)));
+      app.on(r.method.toUpperCase(), r.path, async (c) => {
+        const i = turn++ % bases.length;
+        const res = await proxy(c.req.raw, bases[i]!, fn.id);
+        if (bases.length > 1) res.headers.set('x-taskwire-replica', String(i + 1));
+        return res;
+      });
     }
   }
   if (opts.webDir && existsSync(path.join(opts.webDir, 'index.html'))) {
@@ -73,20 +95,30 @@ export function createGateway(opts: GatewayOptions): Hono {
   return app;
 }
 
-async function proxy(req: Request, base: string): Promise<Response> {
+async function proxy(req: Request, base: string, id: string): Promise<Response> {
   const url = new URL(req.url);
   const headers = new Headers(req.headers);
   for (const h of HOP_BY_HOP) headers.delete(h);
   headers.set('x-forwarded-host', url.host);
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const target = `${base.replace(/\/+$/, '')}${url.pathname}${url.search}`;
   try {
-    const res = await fetch(`${base.replace(/\/+$/, '')}${url.pathname}${url.search}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? req.body : undefined,
-      redirect: 'manual',
-      ...(hasBody ? { duplex: 'half' } : {}),
-    } as RequestInit);
+    // With tracing on, the function's server span is a child of this client span.
+    const res = await inClientSpan(
+      `${req.method} ${id}`,
+      { 'http.request.method': req.method, 'url.full': target, 'taskwire.function': id },
+      (trace) => {
+        for (const [k, v] of Object.entries(trace)) headers.set(k, v);
+        return fetch(target, {
+          method: req.method,
+          headers,
+          body: hasBody ? req.body : undefined,
+          redirect: 'manual',
+          ...(hasBody ? { duplex: 'half' } : {}),
+        } as RequestInit);
+      },
+      (r) => r.status,
+    );
     const out = new Headers(res.headers);
     for (const h of HOP_BY_HOP) out.delete(h);
     return new Response(res.body, { status: res.status, headers: out });
@@ -108,6 +140,34 @@ const GatewayEnv = z.object({
     .string()
     .regex(/\{id\}/, 'must contain {id}, e.g. http://{id}.taskwire.svc.cluster.local')
     .default('http://{id}.taskwire.svc.cluster.local'),
+  /**
+   * Addresses of single functions, overriding GATEWAY_UPSTREAM for them:
+   * `create-task=http://127.0.0.1:4001,task-stream=http://127.0.0.1:4002|http://127.0.0.1:4003`
+   * (`|` separates replicas, which take requests in turn).
+   */
+  GATEWAY_UPSTREAMS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const map = new Map<string, string[]>();
+      for (const entry of (v ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const eq = entry.indexOf('=');
+        const urls = entry
+          .slice(eq + 1)
+          .split('|')
+          .map((u) => u.trim())
+          .filter(Boolean);
+        if (eq <= 0 || urls.length === 0 || urls.some((u) => !URL.canParse(u))) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not id=url or id=url|url` });
+          return z.NEVER;
+        }
+        map.set(entry.slice(0, eq).trim(), urls);
+      }
+      return map;
+    }),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   WEB_DIR: z
@@ -117,7 +177,7 @@ const GatewayEnv = z.object({
 });
 
 /** Runs the gateway as a process (the `gateway` bundle's entry). */
-export function startGateway(source: Record<string, string | undefined> = process.env): void {
+export async function startGateway(source: Record<string, string | undefined> = process.env): Promise<void> {
   const parsed = GatewayEnv.safeParse(source);
   if (!parsed.success) {
     console.error(
@@ -126,9 +186,16 @@ export function startGateway(source: Record<string, string | undefined> = proces
     process.exit(2);
   }
   const env = parsed.data;
+  let supervisorGone = (): void => process.exit(0);
+  if (process.channel) {
+    // Started by a supervisor through an IPC channel: its end ends this process too.
+    process.once('disconnect', () => supervisorGone());
+    process.channel.unref();
+  }
+  const tracing = await startTracing('taskwire-gateway', source);
   const app = createGateway({
     functions: FUNCTIONS,
-    upstream: (id) => env.GATEWAY_UPSTREAM.replace('{id}', id),
+    upstream: (id) => env.GATEWAY_UPSTREAMS.get(id) ?? env.GATEWAY_UPSTREAM.replace('{id}', id),
     webDir: env.WEB_DIR,
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
@@ -138,9 +205,21 @@ export function startGateway(source: Record<string, string | undefined> = proces
       time: Date.now(),
       msg: `gateway listening on ${env.HOST}:${env.PORT}`,
       upstream: env.GATEWAY_UPSTREAM,
+      ...(env.GATEWAY_UPSTREAMS.size > 0 ? { upstreams: Object.fromEntries(env.GATEWAY_UPSTREAMS) } : {}),
+      tracing: tracing.exporting ? 'exporting' : tracing.enabled ? 'on' : 'off',
     }),
   );
-  const stop = () => server.close(() => process.exit(0));
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    server.close(() => void tracing.shutdown().finally(() => process.exit(0)));
+    // Open event streams never end on their own: after a grace period they are cut.
+    const conns = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+    conns.closeIdleConnections?.();
+    setTimeout(() => conns.closeAllConnections?.(), 3000).unref();
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  supervisorGone = stop;
 }

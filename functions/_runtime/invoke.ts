@@ -1,9 +1,15 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { appliedSequences, processedEvents } from '../../core/db/schema';
 import { ValidationError } from '../../core/errors';
-import { parseEvent } from '../../core/events/catalog';
+import { definitionOf, parseEvent } from '../../core/events/catalog';
 import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
 import { currentContext, runWithContext } from '../../core/observability/context';
+import {
+  activeTraceHeaders,
+  inConsumerSpan,
+  runInContext,
+  startConsumerSpans,
+} from '../../core/observability/tracing';
 import { writeAtomically as writeAtomicallyInDb, writeOutbox } from '../../core/outbox/outbox';
 import type { Deliver, DeliveryResult } from '../../core/ports/bus';
 import type { InvocationContext, TaskwireFunction } from './define-function';
@@ -65,52 +71,76 @@ export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown
       { field: 'type', message: 'not subscribed' },
     ]);
   }
-  return runWithContext({ correlationId: event.correlationid, traceparent: event.traceparent }, async () => {
-    const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
-    if (fn.ephemeral) {
-      const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid };
-      await fn.handler!({ event: event as TaskwireEvent, tx: deps.database.db, deps, log, meta });
-      return 'processed';
-    }
-
-    const meta: EventMeta = {
-      source: sourceOf(fn),
-      correlationId: event.correlationid,
-      traceparent: event.traceparent,
-      tracestate: event.tracestate,
-    };
-    let wrote = false;
-    let after: (() => void) | undefined;
-    const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
-      const fresh = await tx
-        .insert(processedEvents)
-        .values({ consumer: fn.id, source: event.source, eventId: event.id })
-        .onConflictDoNothing()
-        .returning({ id: processedEvents.eventId });
-      if (fresh.length === 0) return 'duplicate';
-      if (fn.ordered && (await isStale(tx, fn.id, event))) return 'stale';
-      const result = await fn.handler!({ event: event as TaskwireEvent, tx, deps, log, meta });
-      if (result?.emit?.length) {
-        await writeOutbox(tx, result.emit);
-        wrote = true;
-      }
-      after = result?.after;
-      return 'processed';
+  return inConsumerSpan(messageOf(event, deps), fn.id, (span) => {
+    // Inside the consumer span (when tracing), events this handler emits continue its trace.
+    const trace = activeTraceHeaders() ?? { traceparent: event.traceparent, tracestate: event.tracestate };
+    return runWithContext({ correlationId: event.correlationid, ...trace }, async () => {
+      const outcome = await handleInContext(fn, deps, event as TaskwireEvent, trace);
+      span?.setAttribute('taskwire.event.outcome', outcome);
+      return outcome;
     });
-    if (wrote) deps.afterCommit();
-    after?.();
-    if (outcome === 'duplicate') {
-      deps.metrics.eventsDuplicate.inc({ type: event.type, consumer: fn.id });
-      log.debug('duplicate delivery skipped');
-    } else if (outcome === 'stale') {
-      deps.metrics.eventsStale.inc({ type: event.type, consumer: fn.id });
-      log.warn(
-        { sequence: event.sequence, subject: event.subject },
-        'stale event dropped: a newer sequence was applied',
-      );
-    }
-    return outcome;
   });
+}
+
+/** What a tracing span says about an event. */
+function messageOf(event: TaskwireEvent, deps: Deps) {
+  return {
+    ...event,
+    topic: definitionOf(event.type)?.topic ?? 'unknown',
+    system: deps.env.BUS,
+  };
+}
+
+async function handleInContext(
+  fn: TaskwireFunction,
+  deps: Deps,
+  event: TaskwireEvent,
+  trace: { traceparent?: string | undefined; tracestate?: string | undefined },
+): Promise<EventOutcome> {
+  const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
+  if (fn.ephemeral) {
+    const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid, ...trace };
+    await fn.handler!({ event, tx: deps.database.db, deps, log, meta });
+    return 'processed';
+  }
+
+  const meta: EventMeta = {
+    source: sourceOf(fn),
+    correlationId: event.correlationid,
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
+  };
+  let wrote = false;
+  let after: (() => void) | undefined;
+  const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
+    const fresh = await tx
+      .insert(processedEvents)
+      .values({ consumer: fn.id, source: event.source, eventId: event.id })
+      .onConflictDoNothing()
+      .returning({ id: processedEvents.eventId });
+    if (fresh.length === 0) return 'duplicate';
+    if (fn.ordered && (await isStale(tx, fn.id, event))) return 'stale';
+    const result = await fn.handler!({ event: event as TaskwireEvent, tx, deps, log, meta });
+    if (result?.emit?.length) {
+      await writeOutbox(tx, result.emit);
+      wrote = true;
+    }
+    after = result?.after;
+    return 'processed';
+  });
+  if (wrote) deps.afterCommit();
+  after?.();
+  if (outcome === 'duplicate') {
+    deps.metrics.eventsDuplicate.inc({ type: event.type, consumer: fn.id });
+    log.debug('duplicate delivery skipped');
+  } else if (outcome === 'stale') {
+    deps.metrics.eventsStale.inc({ type: event.type, consumer: fn.id });
+    log.warn(
+      { sequence: event.sequence, subject: event.subject },
+      'stale event dropped: a newer sequence was applied',
+    );
+  }
+  return outcome;
 }
 
 async function isStale(
@@ -169,6 +199,10 @@ export function deliverBatchInProcess(
     } catch {
       return Promise.all(raws.map(single));
     }
+    const spans = startConsumerSpans(
+      events.map((e) => messageOf(e, deps)),
+      fn.id,
+    );
     try {
       let wrote = false;
       const afters: (() => void)[] = [];
@@ -199,17 +233,17 @@ export function deliverBatchInProcess(
           if (r?.after) afters.push(r.after);
         } else {
           for (const event of apply) {
-            const meta: EventMeta = {
-              source: sourceOf(fn),
-              correlationId: event.correlationid,
-              traceparent: event.traceparent,
-              tracestate: event.tracestate,
-            };
-            const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
-            const r = await runWithContext(
-              { correlationId: event.correlationid, traceparent: event.traceparent },
-              () => fn.handler!({ event, tx, deps, log, meta }),
-            );
+            const r = await runInContext(spans.contexts[events.indexOf(event)], () => {
+              const trace = activeTraceHeaders() ?? {
+                traceparent: event.traceparent,
+                tracestate: event.tracestate,
+              };
+              const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid, ...trace };
+              const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
+              return runWithContext({ correlationId: event.correlationid, ...trace }, () =>
+                fn.handler!({ event, tx, deps, log, meta }),
+              );
+            });
             if (r?.emit?.length) emit.push(...r.emit);
             if (r?.after) afters.push(r.after);
           }
@@ -222,12 +256,27 @@ export function deliverBatchInProcess(
       });
       if (wrote) deps.afterCommit();
       for (const after of afters) after();
+      spans.end(undefined, outcomes);
       outcomes.forEach((o, i) => {
-        if (o === 'duplicate') deps.metrics.eventsDuplicate.inc({ type: events[i]!.type, consumer: fn.id });
-        if (o === 'stale') deps.metrics.eventsStale.inc({ type: events[i]!.type, consumer: fn.id });
+        const event = events[i]!;
+        if (o === 'duplicate') deps.metrics.eventsDuplicate.inc({ type: event.type, consumer: fn.id });
+        if (o === 'stale') {
+          deps.metrics.eventsStale.inc({ type: event.type, consumer: fn.id });
+          deps.log.warn(
+            {
+              fn: fn.id,
+              eventId: event.id,
+              type: event.type,
+              sequence: event.sequence,
+              subject: event.subject,
+            },
+            'stale event dropped: a newer sequence was applied',
+          );
+        }
       });
       return events.map(() => ({ status: 200 }));
     } catch (err) {
+      spans.end(err);
       deps.log.debug({ err, fn: fn.id, size: raws.length }, 'batch failed; handling its events one by one');
       const results: DeliveryResult[] = [];
       for (const raw of raws) results.push(await single(raw));

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import { DaprBus } from '../../core/adapters/bus/dapr';
@@ -40,17 +41,7 @@ export function createBus(ctx: BusContext): EventBus {
     case 'memory':
       return new MemoryBus({ deadLetters, log, metrics, delayScale: env.RETRY_DELAY_SCALE });
     case 'kafka':
-      return new LazyKafkaBus({
-        brokers: (env.KAFKA_BROKERS ?? '')
-          .split(',')
-          .map((b) => b.trim())
-          .filter(Boolean),
-        clientId: env.FUNCTION ? `${env.KAFKA_CLIENT_ID}-${env.FUNCTION}` : env.KAFKA_CLIENT_ID,
-        deadLetters,
-        log,
-        metrics,
-        delayScale: env.RETRY_DELAY_SCALE,
-      });
+      return new LazyKafkaBus({ ...kafkaOptions(env), deadLetters, log, metrics });
     case 'knative':
       return new KnativeBus({ sink: env.K_SINK!, log });
     case 'dapr':
@@ -67,6 +58,35 @@ export function createBus(ctx: BusContext): EventBus {
     default:
       throw new Error(`BUS=${env.BUS} is not available in this build`);
   }
+}
+
+/** The Kafka bus's settings from the environment (KAFKA_*), without its logger and sinks. */
+export function kafkaOptions(env: Env): Omit<KafkaBusOptions, 'deadLetters' | 'log' | 'metrics'> {
+  const opts: Omit<KafkaBusOptions, 'deadLetters' | 'log' | 'metrics'> = {
+    brokers: (env.KAFKA_BROKERS ?? '')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
+    clientId: env.FUNCTION ? `${env.KAFKA_CLIENT_ID}-${env.FUNCTION}` : env.KAFKA_CLIENT_ID,
+    topicPrefix: env.KAFKA_TOPIC_PREFIX,
+    groupPrefix: env.KAFKA_GROUP_PREFIX,
+    createTopics: env.KAFKA_CREATE_TOPICS,
+    partitions: env.KAFKA_PARTITIONS,
+    replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+    sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    delayScale: env.RETRY_DELAY_SCALE,
+  };
+  if (env.KAFKA_SSL || env.KAFKA_SSL_CA_FILE) {
+    opts.ssl = env.KAFKA_SSL_CA_FILE ? { ca: [readFileSync(env.KAFKA_SSL_CA_FILE, 'utf8')] } : true;
+  }
+  if (env.KAFKA_SASL_MECHANISM && env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD) {
+    opts.sasl = {
+      mechanism: env.KAFKA_SASL_MECHANISM,
+      username: env.KAFKA_SASL_USERNAME,
+      password: env.KAFKA_SASL_PASSWORD,
+    } as KafkaBusOptions['sasl'];
+  }
+  return opts;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   isSuccess,
   type Subscription,
 } from '../../ports/bus';
+import './kafkajs-idle-fix';
 
 export interface KafkaBusOptions {
   /** Bootstrap servers, e.g. `['127.0.0.1:9092']` (KAFKA_BROKERS split on commas). */
