@@ -4,10 +4,10 @@
  * can stay its own Knative Service. `GATEWAY_UPSTREAM=http://{id}.taskwire.svc.cluster.local`.
  * Request and response bodies stream through (Server-Sent Events included).
  */
-import { existsSync, readFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { serve } from '@hono/node-server';
-import { serveStatic } from '@hono/node-server/serve-static';
+
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import { inClientSpan, inServerSpan, startTracing } from '../../core/observabili
 import { FUNCTIONS } from '../index';
 import type { TaskwireFunction } from './define-function';
 import { buildOpenApi } from './openapi';
+import { mountWeb } from './web';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */
 const HOP_BY_HOP = [
@@ -71,13 +72,7 @@ export function createGateway(opts: GatewayOptions): Hono {
       });
     }
   }
-  if (opts.webDir && existsSync(path.join(opts.webDir, 'index.html'))) {
-    const root = path.relative(process.cwd(), opts.webDir) || '.';
-    const html = readFileSync(path.join(opts.webDir, 'index.html'), 'utf8');
-    app.use('/assets/*', serveStatic({ root }));
-    app.get('/favicon.svg', serveStatic({ root }));
-    app.get('*', (c, next) => (c.req.path.startsWith('/api/') ? next() : c.html(html)));
-  }
+  if (opts.webDir) mountWeb(app, opts.webDir);
   app.notFound((c) =>
     c.json(
       {
