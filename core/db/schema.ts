@@ -92,6 +92,7 @@ export const outbox = pgTable(
   },
   (t) => [
     index('outbox_pending_idx').on(t.partitionKey, t.id).where(sql`${t.publishedAt} is null`),
+    index('outbox_unpublished_idx').on(t.id).where(sql`${t.publishedAt} is null`),
     index('outbox_published_idx').on(t.publishedAt),
     // The live stream replays from an event id (Last-Event-ID) by creation time.
     index('outbox_event_id_idx').on(t.eventId),

@@ -225,17 +225,23 @@ export class OutboxRelay {
       const failed = list[published];
       log.warn({ err, eventId: failed?.event.id }, 'publishing from the outbox failed; will retry');
       if (failed) {
+        const reason = String((err as Error).message).slice(0, 500);
+        const rest = list.slice(published).map((r) => sql`${r.id}`);
+        // The failed row and the rest of its key wait a second, then the key is claimable again.
         await database.db.execute(sql`
-          update outbox set attempts = attempts + 1, last_error = ${String((err as Error).message).slice(0, 500)},
-            lease_until = now() + interval '1 second'
-          where id = ${failed.id} and lease_owner = ${this.owner}`);
+          update outbox set lease_until = now() + interval '1 second',
+            attempts = case when id = ${failed.id} then attempts + 1 else attempts end,
+            last_error = case when id = ${failed.id} then ${reason} else last_error end
+          where id in (${sql.join(rest, sql`, `)}) and lease_owner = ${this.owner}`);
       }
     }
   }
 
   /**
-   * Leases every unpublished row of up to `batchKeys` partition keys whose oldest unpublished row
-   * nobody holds. Taking whole keys keeps each key's events in order across relays.
+   * Leases every unpublished row of the keys of the oldest unclaimed rows (up to `batchKeys`), skipping
+   * keys someone else holds a row of. Taking whole keys keeps each key's events in order across
+   * relays; starting from the oldest rows keeps it fair, and the partial index on unpublished ids
+   * keeps the cost independent of the backlog and of the week of published rows kept for replay.
    */
   async #claim(): Promise<ClaimedRow[]> {
     const { database, leaseMs, batchKeys, metrics } = this.#opts;
@@ -243,13 +249,18 @@ export class OutboxRelay {
       await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
       return database.rows<ClaimedRow>(
         sql`
-        with heads as (
-          select distinct on (partition_key) partition_key, lease_until
-          from outbox where published_at is null
-          order by partition_key, id
+        with candidates as (
+          select distinct partition_key from (
+            select partition_key from outbox
+            where published_at is null and (lease_until is null or lease_until < now())
+            order by id limit ${batchKeys}
+          ) oldest
         ), free as (
-          select partition_key from heads where lease_until is null or lease_until < now()
-          limit ${batchKeys}
+          select c.partition_key from candidates c
+          where not exists (
+            select 1 from outbox held
+            where held.partition_key = c.partition_key and held.published_at is null and held.lease_until >= now()
+          )
         )
         update outbox o set lease_owner = ${this.owner}, lease_until = now() + ${`${leaseMs} milliseconds`}::interval
         where o.published_at is null and o.partition_key in (select partition_key from free)

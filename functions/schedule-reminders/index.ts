@@ -25,6 +25,19 @@ function ref(row: ReminderRow) {
   };
 }
 
+/** Fields a reminder is computed from; an update touching none of them leaves reminders as they are. */
+const REMINDER_FIELDS = ['due', 'reminders', 'timezone'];
+
+/**
+ * Most events cannot change a task's reminders (a task created without any, a renamed one): they
+ * skip the reconciliation and its queries, which otherwise bound the whole relay's throughput.
+ */
+function cannotAffectReminders(event: TaskwireEvent): boolean {
+  if (TaskCreated.is(event)) return event.data.task.reminders.length === 0;
+  if (TaskUpdated.is(event)) return !Object.keys(event.data.changes).some((k) => REMINDER_FIELDS.includes(k));
+  return false;
+}
+
 export default defineFunction({
   id: 'schedule-reminders',
   description: 'Keeps reminder rows in step with tasks: schedules, moves and cancels them.',
@@ -32,6 +45,7 @@ export default defineFunction({
   on: [TaskCreated, TaskUpdated, TaskCompleted, TaskReopened, TaskDeleted, TaskRestored],
   batch: true,
   handler: async ({ event, tx, deps, meta }) => {
+    if (cannotAffectReminders(event)) return {};
     const now = deps.clock.now();
     const task = await findTask(tx, event.subject, { includeDeleted: true, forUpdate: true });
     const { defaultReminderChannel } = await deps.settings.get(tx);
