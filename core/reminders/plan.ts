@@ -21,7 +21,7 @@ export function desiredReminders(
   defaultChannel: ReminderChannel,
   now: Date,
 ): DesiredReminder[] {
-  if (!task || task.status !== 'active' || task.deletedAt || !task.due) return [];
+  if (task?.status !== 'active' || task.deletedAt || !task.due) return [];
   if (task.due.getTime() <= now.getTime()) return [];
   const due = task.due;
   const seen = new Set<string>();

@@ -98,7 +98,10 @@ export class StreamHub {
     const id = randomUUID();
     const greeting = () => [
       sseMessage({ comment: 'welcome' }),
-      sseMessage({ event: 'hello', data: JSON.stringify({ serverTime: new Date().toISOString(), connection: id }) }),
+      sseMessage({
+        event: 'hello',
+        data: JSON.stringify({ serverTime: new Date().toISOString(), connection: id }),
+      }),
     ];
     const out = opts.outgoing;
     if (out) {

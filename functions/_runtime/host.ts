@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,7 +10,6 @@ import { mailerFromEnv } from '../../core/adapters/mail';
 import { DatabaseStateStore } from '../../core/adapters/state/database';
 import type { Env } from '../../core/config/env';
 import { type Database, openDatabase } from '../../core/db/client';
-import { runWithContext } from '../../core/observability/context';
 import { createLogger, type Logger } from '../../core/observability/logger';
 import { createMetrics, type Metrics } from '../../core/observability/metrics';
 import { OutboxRelay, releaseAllClaims } from '../../core/outbox/outbox';

@@ -78,7 +78,7 @@ export default defineFunction({
     const series = await findSeries(tx, completed.seriesId, true);
     if (!series || series.endedAt) return {};
     const task = await findTask(tx, completed.id, { includeDeleted: true });
-    if (!task || task.status !== 'completed') return {};
+    if (task?.status !== 'completed') return {};
     const now = deps.clock.now();
     const plan = planFor(series, task, now);
     const created = await generateInstances(tx, series, plan, now, deps.newId);

@@ -18,7 +18,6 @@ export function hubFor(deps: Deps): StreamHub {
       heartbeatMs: deps.env.STREAM_HEARTBEAT_MS,
       coalesceMs: deps.env.STREAM_COALESCE_MS,
       maxBufferedBytes: deps.env.STREAM_MAX_BUFFERED_BYTES,
-
     });
     hubs.set(deps, hub);
     deps.onClose?.(() => hub!.close());
@@ -53,7 +52,6 @@ export default defineFunction({
           signal: ctx.request.signal,
           outgoing: ctx.outgoing,
           headers: { 'x-correlation-id': ctx.meta.correlationId },
-
         }),
     }),
   ],

@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createHost, type Host } from '../../functions/_runtime/host';
-import { FUNCTIONS } from '../../functions';
-import { tempDir } from '../support/server-process';
-import { testDatabase, testEnv } from '../support/harness';
 import { createLogger } from '../../core/observability/logger';
 import { createMetrics } from '../../core/observability/metrics';
+import { FUNCTIONS } from '../../functions';
+import { createHost, type Host } from '../../functions/_runtime/host';
+import { testDatabase, testEnv } from '../support/harness';
+import { tempDir } from '../support/server-process';
 
 let host: Host;
 const script = `console.log(${JSON.stringify('taskwire '.repeat(400))});`;
@@ -41,7 +41,9 @@ it('serves the app shell for client routes, never over the API', async () => {
 });
 
 it('serves hashed assets gzipped and cached for a year', async () => {
-  const gz = await host.app.request('/assets/index-abc123.js', { headers: { 'accept-encoding': 'gzip, br' } });
+  const gz = await host.app.request('/assets/index-abc123.js', {
+    headers: { 'accept-encoding': 'gzip, br' },
+  });
   expect(gz.status).toBe(200);
   expect(gz.headers.get('content-encoding')).toBe('gzip');
   expect(gz.headers.get('cache-control')).toContain('immutable');

@@ -127,7 +127,6 @@ describe('task-stream (SSE gateway)', () => {
   });
 
   it('carries notifications on the same stream', async () => {
-
     await start();
     const s = await stream();
     await host.json('/api/tasks', {
