@@ -220,7 +220,9 @@ export function deliverBatchInProcess(
         const result: EventOutcome[] = [];
         const apply: TaskwireEvent[] = [];
         for (const event of events) {
-          if (!fresh.has(`${event.source} ${event.id}`)) result.push('duplicate');
+          // `delete` so that the same event twice in one batch (a redelivery landing beside the
+          // original) is applied once: the multi-row insert returns its key only once.
+          if (!fresh.delete(`${event.source} ${event.id}`)) result.push('duplicate');
           else if (fn.ordered && (await isStale(tx, fn.id, event))) result.push('stale');
           else {
             result.push('processed');

@@ -10,6 +10,7 @@ import auditSink from '../audit-sink';
 import { FUNCTIONS } from '../index';
 import { defineFunction, route } from './define-function';
 import { createFunctionApp } from './http-app';
+import { deliverBatchInProcess } from './invoke';
 
 let host: TestHost | undefined;
 afterEach(async () => {
@@ -63,6 +64,21 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
     const entries = (await host.json(`/api/audit?entityId=${ev.subject}`)).body.entries;
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ eventId: ev.id, action: 'created', correlationId: 'c-1' });
+  });
+
+  it('a batch holding the same event twice (a redelivery beside the original) applies it once', async () => {
+    host = await startTestHost();
+    const deliver = deliverBatchInProcess(auditSink, host.deps);
+    const ev = createdEvent();
+    const other = createdEvent('Other');
+    expect(await deliver([ev, other, ev])).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }]);
+    const entries = (await host.json(`/api/audit?entityId=${ev.subject}`)).body.entries;
+    expect(entries).toHaveLength(1);
+    expect((await host.json(`/api/audit?entityId=${other.subject}`)).body.entries).toHaveLength(1);
+    const metrics = await (await host.request('/metrics')).text();
+    expect(metrics).toMatch(
+      /taskwire_events_duplicate_total\{type="dev.taskwire.task.created.v1",consumer="audit-sink"\} 1/,
+    );
   });
 
   it('accepts structured mode too', async () => {
