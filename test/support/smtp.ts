@@ -66,11 +66,17 @@ export async function startSmtp(opts: { refuse?: () => boolean } = {}) {
       });
     },
   });
+  // A client killed mid-transaction (the crash tests do that) resets its connection; smtp-server
+  // reports it as an 'error' event, which would be an uncaught exception without a listener.
+  const errors: Error[] = [];
+  server.on('error', (err) => errors.push(err));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
+    /** Connection errors the server saw (e.g. ECONNRESET from a killed client). */
+    errors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
