@@ -115,3 +115,51 @@ describe('parseUtterance: honest confidence', () => {
     expect(parse('dentist next friday').confidence).toBeLessThan(parse('dentist on friday').confidence);
   });
 });
+
+describe('parseUtterance: phrasing from unseen batches', () => {
+  it('an obligation to cancel something of mine is a task, not a deletion', () => {
+    expect(parse('I need to cancel my gym membership')).toMatchObject({
+      intent: 'create',
+      task: { title: 'Cancel my gym membership' },
+    });
+    expect(parse('I want to cancel my dentist task')).toMatchObject({ intent: 'delete', target: 'dentist' });
+  });
+
+  it('asks when a move is relative to the date the task already has, or names no date', () => {
+    expect(parse('push the report back a day')).toMatchObject({
+      intent: 'clarify',
+      pending: { intent: 'update', target: 'report', missing: ['due'] },
+    });
+    expect(parse('move it')).toMatchObject({
+      intent: 'clarify',
+      pending: { intent: 'update', target: 'it' },
+    });
+    expect(parse('change the date of the essay')).toMatchObject({
+      intent: 'clarify',
+      pending: { intent: 'update', target: 'essay', missing: ['due'] },
+    });
+    expect(parse('set the due date for the essay to march 10')).toMatchObject({
+      intent: 'update',
+      target: 'essay',
+      task: { due: '2026-03-10T09:00:00-04:00' },
+    });
+  });
+
+  it('reads list prefixes, texting shorthand, sighs and "… now" as people type them', () => {
+    expect(parse('add to my list: vacuum the stairs')).toMatchObject({
+      intent: 'create',
+      task: { title: 'Vacuum the stairs' },
+    });
+    expect(parse('need 2 buy stamps')).toMatchObject({ intent: 'create', task: { title: 'Buy stamps' } });
+    expect(parse('ugh I have to clean the fridge')).toMatchObject({
+      intent: 'create',
+      task: { title: 'Clean the fridge' },
+    });
+    expect(parse('the plumber is coming on friday now')).toMatchObject({
+      intent: 'update',
+      target: 'plumber',
+      task: { due: '2026-03-06T09:00:00-05:00' },
+    });
+    expect(parse('trash the oil change')).toMatchObject({ intent: 'delete', target: 'oil change' });
+  });
+});

@@ -14,8 +14,10 @@ const LEADING_FILLER = [
   /^(?:alright|right|well|actually|sorry|thanks|thank you|great|cool|perfect|awesome|nice|yes|yeah|yep|no|nope|wait|now|good|sure|ok|okay|oh|hmm+)\s*[,!.:;-]+\s*/,
   /^(?:can|could|would|will|wud|cud|can't|won't|cn)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|kindly\s+|just\s+|quickly\s+|also\s+|go\s+ahead\s+and\s+)?/,
   /^(?:would\s+you\s+mind|do\s+you\s+mind|would\s+it\s+be\s+possible\s+to|is\s+it\s+possible\s+to|i\s+was\s+wondering\s+if\s+you\s+could|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and|be\s+a\s+dear\s+and|i'?d\s+appreciate\s+it\s+if\s+you(?:'d|\s+could|\s+would)|you\s+should|you\s+can|you\s+could|you\s+need\s+to|you\s+have\s+to|you\s+must|help\s+me)\s+/,
-  /^(?:i(?:'d|\s+would)?\s+(?:like|want|need|wanna|have)\s+to|i\s+wanna|let'?s|let\s+me|lemme|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+gotta|i\s+must|i\s+should|i'?ll|i\s+will)\s+(?=(?:add|create|make\s+a|set\s+(?:up\s+)?an?|put|schedule\s+an?|delete|remove|mark|change|update|rename|reschedule|postpone|see|know|check\s+(?:my|the|what)|view|list|edit|cancel|tick|cross|log|enter|jot|note\s+down|write\s+down|get\s+rid|find\s+(?:my|out)|look\s+at|show|review\s+my|move\s+(?:my|the|it|that)|push)\b)/,
+  /^(?:i(?:'d|\s+would)?\s+(?:like|want|need|wanna|have)\s+to|i\s+wanna|let'?s|let\s+me|lemme|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+gotta|i\s+must|i\s+should|i'?ll|i\s+will)\s+(?!cancel\s+(?:my|our)\s+(?!.*\b(?:tasks?|to-?dos?|reminders?|items?|entry|entries)\b))(?=(?:add|create|make\s+a|set\s+(?:up\s+)?an?|put|schedule\s+an?|delete|remove|mark|change|update|rename|reschedule|postpone|see|know|check\s+(?:my|the|what)|view|list|edit|cancel|tick|cross|log|enter|jot|note\s+down|write\s+down|get\s+rid|find\s+(?:my|out)|look\s+at|show|review\s+my|move\s+(?:my|the|it|that)|push)\b)/,
   /^(?:please|pls|kindly)\s+/,
+  // A sigh before a sentence about oneself: "ugh I have to clean the fridge" (but "ugh mondays" is chatter).
+  /^(?:ugh+|argh+|oof|omg|welp|sigh)[\s,!.]+(?=(?:i|we)\b)/,
 ];
 
 const TRAILING_FILLER =

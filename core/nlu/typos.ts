@@ -243,18 +243,25 @@ function matchCase(original: string, replacement: string): string {
  * @example fixTypos('remnd me tomorow at 5 pls') // 'remind me tomorrow at 5 please'
  */
 export function fixTypos(text: string): string {
-  return text
-    .replace(/(^|\s)@\s*(?=\d)/g, '$1at ')
-    .replace(/(^|\s)w\/o(?=\s)/gi, '$1without')
-    .replace(/(^|\s)w\/(?=\s|[A-Za-z])/gi, '$1with ')
-    .replace(/\s{2,}/g, ' ')
-    .replace(/[A-Za-z0-9']+/g, (word, offset: number) => {
-      // Inside a quoted title, the user's words are sacred.
-      if (insideQuotes(text, offset)) return word;
-      const lower = word.toLowerCase();
-      const fixed = SHORTHAND[lower] ?? (/^[a-z]+$/.test(lower) ? fuzzyKeyword(lower) : undefined);
-      return fixed && fixed !== lower ? matchCase(word, fixed) : word;
-    });
+  return (
+    text
+      .replace(/(^|\s)@\s*(?=\d)/g, '$1at ')
+      .replace(/(^|\s)w\/o(?=\s)/gi, '$1without')
+      .replace(/(^|\s)w\/(?=\s|[A-Za-z])/gi, '$1with ')
+      // Texting's "2" for "to" before a verb: "need 2 buy stamps" (not "need 2 eggs").
+      .replace(
+        /\b(need|have|got|want|going|gotta|remember|forget)\s+2\s+(?=(?:buy|get|call|send|pay|do|make|go|pick|book|fix|email|text|write|finish|clean|check|take|bring|return|order|renew|schedule|see|visit|meet|feed|walk|wash|print|sign|file|cancel|ring|phone|reply|answer|grab)\b)/gi,
+        '$1 to ',
+      )
+      .replace(/\s{2,}/g, ' ')
+      .replace(/[A-Za-z0-9']+/g, (word, offset: number) => {
+        // Inside a quoted title, the user's words are sacred.
+        if (insideQuotes(text, offset)) return word;
+        const lower = word.toLowerCase();
+        const fixed = SHORTHAND[lower] ?? (/^[a-z]+$/.test(lower) ? fuzzyKeyword(lower) : undefined);
+        return fixed && fixed !== lower ? matchCase(word, fixed) : word;
+      })
+  );
 }
 
 function insideQuotes(text: string, offset: number): boolean {

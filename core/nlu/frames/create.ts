@@ -44,6 +44,12 @@ export const taskNounFrame: Frame = (s, ctx) => {
 };
 
 const createFrames: [RegExp, number, boolean][] = [
+  // "add to my list: vacuum the stairs", "put on the shopping list - eggs"
+  [
+    /^(?:add|put|write|jot)(?:\s+(?:this|that))?\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|to-?do\s+list|todo\s+list|todos?|to-?dos?|tasks|agenda|calendar)\s*(?::|-|,)\s*(?<body>.+)$/d,
+    0.9,
+    false,
+  ],
   [/^(?:remind|alert|notify|ping|nudge|text|email|message|buzz)\s+me(?<body>.*)$/d, 0.92, true],
   [/^(?:don'?t|do\s+not|never)\s+(?:let\s+me\s+)?forget(?:\s+(?:to|about|that))?(?<body>.*)$/d, 0.9, false],
   [/^(?:make\s+sure|be\s+sure|ensure)\s+(?:that\s+)?(?:i\s+|to\s+|we\s+)?(?<body>.+)$/d, 0.85, false],

@@ -36,7 +36,11 @@ export const priorityStatement: Frame = (s, ctx) => {
 };
 
 export const dueStatement: Frame = (s, ctx) => {
-  const trailingNow = match(s, /^(?<t>.+?)(?:\s+(?:is|are)|'s)\s+(?<d>due\s+.+?)\s+(?:now|instead)$/d);
+  // "X is due Friday now", "the plumber is coming on Wednesday now": a new date for X.
+  const trailingNow = match(
+    s,
+    /^(?<t>.+?)(?:\s+(?:is|are)|'s)\s+(?<d>(?:due|coming|happening|scheduled|booked|set)\s+.+?)\s+(?:now|instead)$/d,
+  );
   if (trailingNow) {
     const x = slotsIn(s.text, [trailingNow.group('d')!], ctx);
     const parts = { target: trailingNow.group('t'), change: [trailingNow.group('d')!], confidence: 0.8 };
@@ -95,12 +99,24 @@ export const moveFrame: Frame = (s, ctx) => {
   const verb = found.text('verb');
   const rest = found.group('rest')!;
   const x = slotsIn(s.text, [rest], ctx);
-  const mustClarify = /^(?:reschedule|postpone|delay|defer|snooze|put\s+off|push\s+back)$/.test(verb);
+  // A shift relative to the task's own date ("push X back a day") needs the date it has: ask.
+  const relativeShift =
+    /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/;
+  const pronounOnly = /^(?:it|that|this|that\s+one|this\s+one)$/.test(s.lower.slice(...rest).trim());
+  const mustClarify =
+    /^(?:reschedule|postpone|delay|defer|snooze|put\s+off|push\s+back)$/.test(verb) ||
+    relativeShift.test(core(s)) ||
+    pronounOnly;
   if (!x.task.due) {
     if (!mustClarify) return undefined;
     const target =
       cleanTarget(
-        x.rest.replace(/\b(?:by|for)\s+(?:a|an|one|\d+|two|three)\s+(?:days?|weeks?|hours?)$/i, ''),
+        x.rest
+          .replace(/\b(?:by|for)\s+(?:a|an|one|\d+|two|three)\s+(?:days?|weeks?|hours?)$/i, '')
+          .replace(
+            /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/i,
+            '',
+          ),
       ) || 'it';
     return {
       intent: 'clarify',
@@ -184,6 +200,21 @@ export const changeFrame: Frame = (s, ctx) => {
     }
     const x = slotsIn(s.text, [value], ctx);
     if (x.task.due) return buildUpdate(s.text, { target, change: [value], confidence: 0.92 }, ctx);
+  }
+  // "change the date", "update the due time of the essay": which date, to when?
+  const bareField =
+    /^(?:the\s+)?(?:due\s+)?(?:date|time|day|deadline|due\s+date)(?:\s+(?:of|for|on)\s+(?<t>.+))?$/d.exec(
+      restText,
+    );
+  if (bareField && /^(?:change|update|edit|modify|adjust|set|switch)$/.test(verb)) {
+    const t = bareField.indices?.groups?.t;
+    const target = t ? cleanTarget(restText.slice(...t)) || 'it' : 'it';
+    return {
+      intent: 'clarify',
+      confidence: 0.8,
+      question: askFor(['due'], { intent: 'update', target }),
+      pending: { intent: 'update', target, missing: ['due'] },
+    };
   }
   // "change X to Y": a new date, priority … or else a new title.
   const to = /^(?<t>.+?)\s+(?:to|into)\s+(?<v>.+)$/d.exec(restText);
