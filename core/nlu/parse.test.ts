@@ -162,4 +162,26 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     });
     expect(parse('trash the oil change')).toMatchObject({ intent: 'delete', target: 'oil change' });
   });
+
+  it('takes the task out of a confession and the when out of the request after it', () => {
+    expect(
+      parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),
+    ).toMatchObject({
+      intent: 'create',
+      task: {
+        title: 'Take my vitamins',
+        due: '2026-03-05T08:00:00-05:00',
+        recurrence: { frequency: 'daily', interval: 1 },
+        reminders: [{ minutesBefore: 0 }],
+      },
+    });
+    expect(parse('Oops, the dentist is actually on the 29th')).toMatchObject({
+      intent: 'update',
+      target: 'dentist',
+    });
+    expect(parse('Did I already add the grant application?')).toMatchObject({
+      intent: 'query',
+      filter: { status: 'all', text: 'grant application' },
+    });
+  });
 });

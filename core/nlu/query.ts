@@ -13,7 +13,7 @@ const NOT_COMPLETED =
   /\b(?:not|un|in)\s*(?:yet\s+)?(?:complete[d]?|finished|done)\b|\b(?:to|need\s+to|needs\s+to|have\s+to|must|should|gotta)\s+(?:get|be)\s+done\b|\bneeds?\s+done\b|\b(?:left|still|remaining|outstanding|pending|open|unfinished|incomplete)\b|\bto\s+do\b|\btodo\b|\bneed\s+to\s+(?:complete|finish)\b|\bhave\s+to\s+(?:complete|finish)\b|\bdue\b/;
 const OVERDUE = /\b(?:overdue|past\s+due|late|missed|behind(?:\s+on)?|expired|slipped)\b/;
 const ALL =
-  /\b(?:including\s+(?:completed|done|finished)|completed\s+(?:and|or)\s+(?:open|active|pending|not)|all\s+tasks\s+ever|every\s+task\s+ever|done\s+and\s+not\s+done)\b/;
+  /^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:add|added|create|created|put|save|saved|enter|entered|write|written|note|noted)\b|\b(?:including\s+(?:completed|done|finished)|completed\s+(?:and|or)\s+(?:open|active|pending|not)|all\s+tasks\s+ever|every\s+task\s+ever|done\s+and\s+not\s+done)\b/;
 
 const PRIORITY: [Priority, RegExp][] = [
   ['low', /\b(?:low[\s-]?priority|p[34]|not\s+urgent|unimportant|low\s+prio)\b/],
@@ -116,6 +116,8 @@ function queryTags(text: string): string[] {
 }
 
 const TEXT_PATTERNS: RegExp[] = [
+  // "did I already add the grant application (to my list)?": is it there, done or not.
+  /^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:add|added|create|created|put|save|saved|enter|entered|write|written|note|noted)\s+(?:down\s+)?(.+?)(?=\s+(?:to|on|in|onto)\s+(?:my|the)\s+|\s+(?:yet|already|before)\b|[?.!]|$)/,
   /\b(?:about|regarding|related\s+to|mentioning|concerning|involving|containing|with\s+(?:the\s+)?words?|called|named|titled)\s+(.+?)(?=\s+(?:due|tagged|today|tomorrow|this|next|that|which|on|by|before|after|anymore)\b|[?.!]|$)/,
   /\b(?:search|look)\s+(?:(?:my|the)\s+(?:tasks|list|todos)\s+)?for\s+(.+?)(?=[?.!]|$)/,
   /^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:do|done|finish|finished|complete|completed)?\s*(.+?)(?=\s+(?:yet|already|today|yesterday|this\s+week)\b|[?.!]|$)/,

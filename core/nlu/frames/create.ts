@@ -44,6 +44,12 @@ export const taskNounFrame: Frame = (s, ctx) => {
 };
 
 const createFrames: [RegExp, number, boolean][] = [
+  // "I keep forgetting to take my vitamins (, can you remind me every morning at 8)": see createFrame.
+  [
+    /^(?:i\s+)?(?:keep|always|often|sometimes|tend\s+to)\s+(?:forgetting|forget)\s+(?:to\s+|about\s+)?(?<body>.+)$/d,
+    0.88,
+    true,
+  ],
   // "add to my list: vacuum the stairs", "put on the shopping list - eggs"
   [
     /^(?:add|put|write|jot)(?:\s+(?:this|that))?\s+(?:to|on|onto|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|to-?do\s+list|todo\s+list|todos?|to-?dos?|tasks|agenda|calendar)\s*(?::|-|,)\s*(?<body>.+)$/d,
@@ -88,11 +94,21 @@ export const createFrame: Frame = (s, ctx) => {
   for (const [re, confidence, remind] of createFrames) {
     const found = match(s, re);
     if (!found) continue;
-    const body = found.group('body')!;
+    let body = found.group('body')!;
+    // "… , can you remind me every morning at 8": the request's tail carries only the when.
+    const ask =
+      /[,;.]\s*(?:so\s+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:remind|ping|nudge|alert)\s+me\b/d.exec(
+        s.lower.slice(body[0], body[1]),
+      );
+    const tail: Span[] = [];
+    if (ask?.indices) {
+      tail.push([body[0] + ask.indices[0]![1], body[1]]);
+      body = [body[0], body[0] + ask.indices[0]![0]];
+    }
     // "I'm going to the gym" tells a plan, "I'm going to call mom" asks for a task.
     if (/\b(?:going\s+to|gonna)\b/.test(found.m[0].slice(0, body[0] - s.start)) && !startsWithVerb(s, body))
       continue;
-    return buildCreate(s.text, [body], ctx, { confidence, remind });
+    return buildCreate(s.text, [body, ...tail], ctx, { confidence, remind: remind || tail.length > 0 });
   }
   const inside = match(s, REMIND_INSIDE);
   if (inside && !slotsIn(s.text, [inside.group('lead')!], ctx).title) {
