@@ -88,5 +88,5 @@ export function smallTalk(text: string, flagged: boolean): string {
   if (/\b(thanks|thank you|thx|cheers)\b/.test(t)) return 'You’re welcome! Anything else on your mind?';
   if (/\b(help|what can you do|how does this work)\b/.test(t)) return HELP;
   if (/\b(bye|goodbye|see you)\b/.test(t)) return 'Bye for now — your tasks will be here.';
-  return `I’m not sure that’s about your tasks. ${HELP}`;
+  return `I’m not sure that’s about your tasks; if it’s something to do, say “add …” and I’ll put it on your list. ${HELP}`;
 }

@@ -163,6 +163,29 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     expect(parse('trash the oil change')).toMatchObject({ intent: 'delete', target: 'oil change' });
   });
 
+  it('leaves remarks about the world alone, but not deadlines or problems to fix', () => {
+    for (const remark of [
+      'the sky is so blue today',
+      'coffee is life',
+      'traffic was terrible this morning',
+      'this app is pretty cool',
+      'had pasta for lunch',
+      'I wonder if it will snow',
+      "can't sleep",
+      'Sat with Bob on the porch',
+      'what should I cook tonight?',
+      'remind me what you can do',
+    ])
+      expect(parse(remark), remark).toMatchObject({ intent: 'none' });
+    expect(parse('the report is due friday')).toMatchObject({ intent: 'create', task: { title: 'Report' } });
+    expect(parse('Trash night is Tuesday')).toMatchObject({ intent: 'create' });
+    expect(parse('the sink is leaking')).toMatchObject({ intent: 'create' });
+    expect(parse('mow lawn sat')).toMatchObject({
+      intent: 'create',
+      task: { due: '2026-03-07T09:00:00-05:00' },
+    });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),
