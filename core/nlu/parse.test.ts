@@ -186,6 +186,15 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     });
   });
 
+  it('reads "passport renewed" as a finished chore, and "trash is out" or "the plumber called" not as a command', () => {
+    expect(parse('passport renewed')).toMatchObject({ intent: 'complete', target: 'renew passport' });
+    expect(parse('kids picked up')).toMatchObject({ intent: 'complete', target: 'pick up kids' });
+    expect(parse('homework submitted')).toMatchObject({ intent: 'complete', target: 'submit homework' });
+    expect(parse('trash is out').intent).not.toBe('delete');
+    expect(parse('the plumber called').intent).not.toBe('complete');
+    expect(parse('feeling tired')).toMatchObject({ intent: 'none' });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

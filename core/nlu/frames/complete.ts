@@ -87,6 +87,29 @@ export const completeWeak: Frame = (s, ctx) => {
     const taskish = TASK_WORD.test(verb.text('t')) || /^(?:it|that|this)$/.test(verb.text('t'));
     return buildTargeted('complete', s.text, verb.group('t'), taskish ? 0.9 : 0.6);
   }
+  // "passport renewed", "dog walked", "homework submitted": the thing, then the chore's participle.
+  const participle = match(
+    s,
+    /^(?<rest>(?:the\s+|my\s+|our\s+)?[\p{L}'-]+(?:\s+[\p{L}'-]+){0,3}?)\s+(?:(?:is|are|was|were|got|has\s+been|have\s+been)\s+)?(?<pp>[a-z]+ed|paid|sent|bought|taken|written|fed|swept|done)(?<particle>\s+(?:up|off|out|in|back|over|away|down))?(?:\s+(?:already|today|just\s+now|finally|this\s+morning))?$/du,
+  );
+  if (participle) {
+    const pp = participle.text('pp');
+    const base = pp === 'done' ? undefined : knownCompletionBase(pp);
+    const rest = s.text
+      .slice(...participle.group('rest')!)
+      .replace(/^(?:the|my|our)\s+/i, '')
+      .trim();
+    // "the plumber called" is news about someone else, not a call made.
+    const someoneDid =
+      /^the\s/i.test(s.text.slice(...participle.group('rest')!)) &&
+      /^(?:called|texted|emailed|messaged|phoned|rang|wrote|replied|answered|visited)$/.test(pp);
+    if (base && rest && !someoneDid && !/^(?:i|we|you|he|she|they|it|i'm|i've)$/i.test(rest))
+      return {
+        intent: 'complete',
+        confidence: 0.6,
+        target: `${base}${participle.text('particle') ? ` ${participle.text('particle').trim()}` : ''} ${rest}`,
+      };
+  }
   const past = match(
     s,
     /^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+)(?<verb>[a-z]+)\s+(?<rest>.+)$|^(?:i|we)(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?<verb2>[a-z]+)\s+(?<rest2>.+)$|^(?<verb3>[a-z]+)\s+(?<rest3>.+)$/d,

@@ -28,8 +28,10 @@ export const deleteFrame: Frame = (s, ctx) => {
     // "cancel my gym membership", "remove snow from the car": chores unless they point at a task.
     const x = slotsIn(s.text, [verbFirst.group('t')!], ctx);
     if (Object.keys(x.task).length) return undefined;
-    if (/^(?:remove|cancel|get\s+rid\s+of|trash)$/.test(verb) && !/\bfrom\b/.test(t)) {
-      const determined = /^(?:my|the|that|this|our)\b/.test(t);
+    const determined = /^(?:my|the|that|this|our)\b/.test(t);
+    // "trash the oil change" deletes; "trash is out" is news.
+    if (/^(?:remove|cancel|get\s+rid\s+of)$/.test(verb) || (verb === 'trash' && determined)) {
+      if (/\bfrom\b/.test(t)) return undefined;
       return buildTargeted('delete', s.text, verbFirst.group('t'), determined ? 0.7 : 0.55);
     }
     return undefined;

@@ -16,7 +16,7 @@ const CHATTER =
 const REMARK = new RegExp(
   [
     String.raw`^(?:(?:the|this|that|these|those|my|our|his|her|their|your)\s+)?(?:[\p{L}'-]+\s+){0,2}?[\p{L}'-]+\s+(?:is|are|was|were|isn'?t|aren'?t|wasn'?t|weren'?t|seems?|seemed|looks?|looked|feels?|felt|tastes?|tasted|sounds?|smells?)\s+(?!(?:due|overdue|scheduled|booked|planned|set|on|at|happening|coming|tomorrow|today|tonight|next|this|every|monday|tuesday|wednesday|thursday|friday|saturday|sunday|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays|january|february|march|april|may|june|july|august|september|october|november|december|the\s+\d+(?:st|nd|rd|th)?|\d|broken|leaking|leaky|empty|out|low|missing|running|expir\w*|dirty|clogged|flat|dead|overflowing|full|almost|nearly|ready|waiting|pending|late|behind|needed|required|not\s+(?:working|done|finished|paid|ready))\b)`,
-    String.raw`^(?:had|was|were|felt|slept|sat\s+(?:with|on|in|by|around|outside|down|there))\b`,
+    String.raw`^(?:had|was|were|felt|feeling|slept|sat\s+(?:with|on|in|by|around|outside|down|there))\b`,
     String.raw`^i\s+(?:wonder|hope|wish|miss|believe|suppose|bet|doubt|enjoy|prefer|adore|appreciate)\b(?!\s+to\b)`,
     String.raw`^(?:i\s+)?(?:can'?t|cannot|couldn'?t)\s+(?:sleep|believe|wait|stop|focus|decide|think|stand|concentrate|breathe|relax|even)\b`,
   ].join('|'),
