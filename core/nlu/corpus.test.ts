@@ -71,5 +71,9 @@ describe('corpus', () => {
     ];
     console.log(`NLU corpus accuracy\n${report.join('\n')}`);
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
+    // Slots are reported above; a floor on each well-sampled one catches a regression.
+    for (const [slot, s] of slots) {
+      if (s.total >= 10) expect(s.right / s.total, `${slot} accuracy`).toBeGreaterThanOrEqual(0.95);
+    }
   });
 });

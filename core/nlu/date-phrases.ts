@@ -123,6 +123,35 @@ export const CUSTOM: Custom[] = [
     },
   },
   {
+    // "on Christmas Eve", "by New Year's Eve": fixed-date holidays, only after a preposition so
+    // "buy Christmas presents" keeps its title.
+    re: /\b(on|by|before|until|till|due)\s+(christmas\s+eve|xmas\s+eve|christmas(?:\s+day)?|xmas(?:\s+day)?|boxing\s+day|new\s+year'?s\s+eve|nye|new\s+year'?s(?:\s+day)?|halloween|valentine'?s(?:\s+day)?)\b/g,
+    resolve: (m, ctx) => {
+      const name = m[2]!;
+      const [month, day] = /eve$/.test(name)
+        ? /new|nye/.test(name)
+          ? [12, 31]
+          : [12, 24]
+        : name === 'nye'
+          ? [12, 31]
+          : /^(?:christmas|xmas)/.test(name)
+            ? [12, 25]
+            : /^boxing/.test(name)
+              ? [12, 26]
+              : /^new/.test(name)
+                ? [1, 1]
+                : /^halloween/.test(name)
+                  ? [10, 31]
+                  : [2, 14];
+      const deadline = m[1] !== 'on';
+      const time = deadline ? DEADLINE_TIME : DEFAULT_TIME;
+      let zdt = atTime(Temporal.PlainDate.from({ year: ctx.now.year, month, day }), time, ctx.timeZone);
+      if (!isAfter(zdt, ctx.now))
+        zdt = atTime(Temporal.PlainDate.from({ year: ctx.now.year + 1, month, day }), time, ctx.timeZone);
+      return { ...dateOnly(zdt, deadline), deadline };
+    },
+  },
+  {
     // "on the 15th": chrono leaves bare ordinals alone, which also keeps "The 5th Wave" a title.
     re: /\b(?:on|by|before|until|due|for)\s+(?:the\s+)?(\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)/g,
     resolve: (m, ctx) => {

@@ -195,6 +195,34 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     expect(parse('feeling tired')).toMatchObject({ intent: 'none' });
   });
 
+  it('knows fixed-date holidays after a preposition, and some Australian', () => {
+    const sydney = { now: new Date('2026-12-02T16:45:00+11:00'), timeZone: 'Australia/Sydney' };
+    expect(parseUtterance('wrap presents on christmas eve', sydney)).toMatchObject({
+      intent: 'create',
+      task: { title: 'Wrap presents', due: '2026-12-24T09:00:00+11:00' },
+    });
+    expect(parseUtterance('finish the report before christmas', sydney)).toMatchObject({
+      task: { due: '2026-12-25T17:00:00+11:00' },
+    });
+    expect(parseUtterance('pay rent by new years day', sydney)).toMatchObject({
+      task: { due: '2027-01-01T17:00:00+11:00' },
+    });
+    expect(parseUtterance('buy christmas presents', sydney)).toMatchObject({
+      task: { title: 'Buy christmas presents' },
+    });
+    expect(parseUtterance('buy christmas presents', sydney).task?.due).toBeUndefined();
+    expect(parseUtterance('call the electrician tomorrow arvo', sydney)).toMatchObject({
+      task: { title: 'Call the electrician', due: '2026-12-03T15:00:00+11:00' },
+    });
+    expect(parseUtterance("what's on this arvo", sydney)).toMatchObject({ intent: 'query' });
+    expect(parseUtterance("g'day", sydney)).toMatchObject({ intent: 'none' });
+    expect(parseUtterance('bump the slides to high priority', sydney)).toMatchObject({
+      intent: 'update',
+      target: 'slides',
+      task: { priority: 'high' },
+    });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

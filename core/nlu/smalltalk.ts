@@ -2,7 +2,7 @@
 // assistant, the weather, jokes. The agent answers them; the list stays as it is.
 
 const GREETING =
-  '(?:hi+|hello+|hey+|heya|hiya|howdy|yo+|sup|hola|bonjour|hallo|namaste|greetings|good\\s+(?:morning|afternoon|evening|day|night)|morning|evening|gm|gn)(?:\\s+(?:there|again|taskwire|bot|buddy|friend|you|all|everyone))?';
+  "(?:hi+|hello+|hey+|heya|hiya|howdy|g'?day|gday|aloha|ciao|salut|yo+|sup|hola|bonjour|hallo|namaste|greetings|good\\s+(?:morning|afternoon|evening|day|night)|morning|evening|gm|gn)(?:\\s+(?:there|again|taskwire|bot|buddy|friend|you|all|everyone))?";
 const THANKS =
   '(?:thanks|thank\\s+you|thank\\s+u|thx|ty|cheers|much\\s+appreciated|appreciate\\s+it|ta)(?:\\s+(?:so|very)\\s+much|\\s+a\\s+lot|\\s+a\\s+bunch|\\s+again|\\s+buddy|\\s+mate|\\s+man)?';
 const ACKNOWLEDGEMENT =

@@ -5,6 +5,7 @@
 const SHORTHAND: Record<string, string> = {
   // dates
   tmr: 'tomorrow',
+  arvo: 'afternoon',
   tmrw: 'tomorrow',
   tmrow: 'tomorrow',
   tmw: 'tomorrow',

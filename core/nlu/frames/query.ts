@@ -11,7 +11,7 @@ import type { Frame } from './frame';
 const TASKY =
   /\bmy\s+(?:week|day|month|weekend|morning|afternoon|evening)\b|\b(?:tasks?|todos?|to-?dos?|to\s+do\s+list|list|agenda|schedule|plate|reminders?|deadlines?|chores|errands|calendar|things\s+to\s+do|stuff|items|anything|everything|something|what\s+else)\b/;
 const FILTERY =
-  /\b(?:due|overdue|late|pending|left|remaining|outstanding|open|upcoming|coming\s+up|complete[d]?|finish(?:ed)?|done|tagged|labell?ed|priority|urgent|important|today|tonight|tomorrow|yesterday|this\s+week|next\s+week|last\s+week|this\s+weekend|this\s+month|next\s+month|planned|scheduled|on\s+for|going\s+on|happening|next|missed|#\w+)\b/;
+  /\b(?:due|overdue|late|pending|left|remaining|outstanding|open|upcoming|coming\s+up|complete[d]?|finish(?:ed)?|done|tagged|labell?ed|priority|urgent|important|today|tonight|tomorrow|yesterday|this\s+week|next\s+week|last\s+week|this\s+weekend|this\s+(?:morning|afternoon|evening)|(?:on\s+|this\s+|next\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|this\s+month|next\s+month|planned|scheduled|on\s+for|going\s+on|happening|next|missed|#\w+)\b/;
 
 function query(s: Sentence, ctx: DateContext, confidence: number): ParseResult {
   return { intent: 'query', confidence: clamp(confidence), filter: extractFilter(core(s), ctx) };

@@ -176,6 +176,20 @@ export const priorityBump: Frame = (s, ctx) => {
       /^(?<verb>bump|raise|increase|up|boost|lower|decrease|drop|reduce)\s+(?:up\s+)?(?:the\s+)?priority\s+(?:on|of|for)\s+(?<t>.+)$/d,
     ) ??
     match(s, /^(?<verb>bump|raise|increase|boost|lower|decrease|reduce)\s+(?<t>.+?)(?:'s)?\s+priority$/d);
+  // "bump the slides to high priority", "drop the gym to low"
+  const to = match(
+    s,
+    /^(?:bump|raise|increase|boost|lower|decrease|drop|reduce|move|push|put)\s+(?<t>.+?)\s+(?:up\s+|down\s+)?to\s+(?<p>(?:high|medium|normal|low|top)(?:\s+priority|\s+prio)?|urgent)$/d,
+  );
+  if (to) {
+    const priority = priorityWord(to.text('p'));
+    if (priority)
+      return buildUpdate(
+        s.text,
+        { target: to.group('t'), change: [], extra: { priority }, confidence: 0.85 },
+        ctx,
+      );
+  }
   if (!found) return undefined;
   const priority = /^(?:lower|decrease|drop|reduce)$/.test(found.text('verb')) ? 'low' : 'high';
   return buildUpdate(
