@@ -30,7 +30,8 @@ export const TaskSlotsSchema = z
     due: IsoWithOffset.optional(),
     priority: PrioritySchema.optional(),
     tags: z.array(z.string().min(1)).optional(),
-    recurrence: RecurrenceSlotSchema.optional(),
+    /** null (on an update): stop repeating. */
+    recurrence: RecurrenceSlotSchema.nullable().optional(),
     reminders: z.array(ReminderSlotSchema).optional(),
   })
   .strict();

@@ -31,7 +31,8 @@ export interface TaskSlots {
   priority?: Priority;
   /** Lower case, no '#'. */
   tags?: string[];
-  recurrence?: RecurrenceSlot;
+  /** null on an update means "stop repeating". */
+  recurrence?: RecurrenceSlot | null;
   /** An empty list on an update means "remove the reminders". */
   reminders?: ReminderSlot[];
 }

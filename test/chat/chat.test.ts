@@ -83,6 +83,18 @@ describe('chat with the offline engine', () => {
     });
   });
 
+  it('"stop repeating the gym" ends the series; completing it then makes no next one', async () => {
+    await start();
+    await chat('gym every monday at 7am');
+    expect((await tasks()).find((t) => t.title === 'Gym')!.recurrence).toMatchObject({ frequency: 'weekly' });
+    const stop = await chat('stop repeating the gym');
+    expect(stop.operations).toEqual([expect.objectContaining({ intent: 'update' })]);
+    expect(stop.reply).toMatch(/no longer repeats/);
+    expect((await tasks()).find((t) => t.title === 'Gym')!.recurrence).toBeNull();
+    await chat('mark gym done');
+    expect((await tasks()).filter((t) => t.title === 'Gym')).toEqual([]);
+  });
+
   it('asks a targeted question and finishes the operation with the answer', async () => {
     await start();
     const before = (await tasks()).length;

@@ -15,6 +15,7 @@ import {
   moveFrame,
   priorityStatement,
   recurrenceStatement,
+  stopRepeating,
 } from './update-phrases';
 
 // Order matters: specific phrasings before general ones, and questions before commands, so
@@ -32,6 +33,7 @@ const FRAMES: Frame[] = [
   priorityStatement,
   dueStatement,
   recurrenceStatement,
+  stopRepeating,
   moveFrame,
   changeFrame,
   deleteFrame,

@@ -56,6 +56,31 @@ export const dueStatement: Frame = (s, ctx) => {
   return buildUpdate(s.text, { target: found.group('t'), change: [found.group('d')!], confidence: 0.8 }, ctx);
 };
 
+// "stop repeating the gym", "the gym shouldn't repeat anymore", "make standup a one-off".
+const STOP_REPEATING: RegExp[] = [
+  /^(?:stop|quit|end|cancel|turn\s+off|remove|delete|clear|drop)\s+(?:the\s+)?(?:repeating|recurring|repeats?|repetition|recurrence|series)\s+(?:of|for|on|from\s+)?(?:the\s+)?(?<t>.+)$/d,
+  /^(?:stop|end)\s+(?<t>.+?)\s+(?:from\s+)?(?:repeating|recurring)(?:\s+(?:anymore|any\s+more))?$/d,
+  /^(?:don'?t|do\s+not|no\s+need\s+to)\s+repeat\s+(?<t>.+?)(?:\s+(?:anymore|any\s+more))?$/d,
+  /^(?<t>.+?)\s+(?:should(?:n'?t|\s+not)|does(?:n'?t|\s+not)\s+(?:need\s+to|have\s+to)|no\s+longer\s+needs\s+to|won'?t|will\s+not|need(?:n'?t|\s+not))\s+(?:repeat|recur)(?:\s+(?:anymore|any\s+more))?$/d,
+  /^(?<t>.+?)\s+(?:no\s+longer|doesn'?t|does\s+not)\s+(?:repeats?|recurs?)(?:\s+(?:anymore|any\s+more))?$/d,
+  /^make\s+(?<t>.+?)\s+(?:a\s+)?(?:one[\s-]?off|one[\s-]?time|non[\s-]?recurring|not\s+recurring|not\s+repeat(?:ing)?)(?:\s+(?:task|thing|event))?$/d,
+];
+
+export const stopRepeating: Frame = (s, ctx) => {
+  for (const re of STOP_REPEATING) {
+    const found = match(s, re);
+    if (!found) continue;
+    const target = cleanTarget(s.text.slice(...found.group('t')!));
+    if (!target) continue;
+    return buildUpdate(
+      s.text,
+      { target: found.group('t'), change: [], extra: { recurrence: null }, confidence: 0.85 },
+      ctx,
+    );
+  }
+  return undefined;
+};
+
 export const recurrenceStatement: Frame = (s, ctx) => {
   const found = match(
     s,
