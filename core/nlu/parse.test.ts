@@ -223,6 +223,33 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     });
   });
 
+  it('reads messy chat: typos of verbs, "wk", a bare hour, a confession with "add it", a task then a bare command', () => {
+    expect(parse('chnage the conference call to 5')).toMatchObject({
+      intent: 'update',
+      target: 'conference call',
+      task: { due: '2026-03-04T17:00:00-05:00' },
+    });
+    expect(parse('book physio for next wk')).toMatchObject({
+      task: { title: 'Book physio', due: '2026-03-09T09:00:00-04:00' },
+    });
+    expect(parse('aaand I forgot to pay the phone bill, add it for today')).toEqual({
+      intent: 'create',
+      confidence: expect.any(Number),
+      task: { title: 'Pay the phone bill', due: '2026-03-04T17:00:00-05:00' },
+    });
+    expect(parse('nvm about the parking permit, delete')).toMatchObject({
+      intent: 'delete',
+      target: 'parking permit',
+    });
+    expect(parse('nvm about the gym, delete it')).toMatchObject({ intent: 'delete', target: 'gym' });
+    expect(parse('the bank call went fine, mark it done')).toMatchObject({
+      intent: 'complete',
+      target: 'it',
+    });
+    expect(parse('finally paid the phone bill lol')).toMatchObject({ target: 'pay the phone bill' });
+    expect(parse('what a chance')).toMatchObject({ intent: 'none' });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

@@ -1,7 +1,8 @@
 // Reports of work done: "mark X as done", "check off X", "X is done", "I called mom".
 
 import { buildTargeted, slotsIn } from '../build';
-import { core } from '../sentence';
+import { core, type Sentence } from '../sentence';
+import { cleanTarget } from '../title';
 import { completionBase, knownCompletionBase } from '../verbs';
 import { type Frame, match, TASK_WORD } from './frame';
 
@@ -61,18 +62,48 @@ export const completeStrong: Frame = (s) => {
   return undefined;
 };
 
+/** "the dentist, cancel it": when all that comes before is a noun phrase, it names the task. */
+function namedBefore(s: Sentence, c: string, index: number): string | undefined {
+  const before =
+    /^(?<lead>(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?)(?<np>(?:the|my|that|this)\s+[\p{L}\d' -]{1,40})$/u.exec(
+      c.slice(0, index).trim(),
+    );
+  const np = before?.groups?.np;
+  if (!np || /\b(?:is|was|went|got|has|had|are|were|did|will|can't|won't)\b/.test(np)) return undefined;
+  const from = s.start + (before.groups?.lead?.length ?? 0);
+  return cleanTarget(s.text.slice(from, from + np.length)) || undefined;
+}
+
 export const trailingCommand: Frame = (s) => {
   const c = core(s);
   const done =
     /(?:^|[,;.]\s*|\s(?:so|and|just|please)\s+)(?:mark|check|tick)\s+(?<t>it|that|this)\s+(?:as\s+)?(?:done|complete|completed|finished|off)$/d.exec(
       c,
     );
-  if (done && done.index > 0) return { intent: 'complete', confidence: 0.8, target: done.groups!.t! };
+  if (done && done.index > 0)
+    return { intent: 'complete', confidence: 0.8, target: namedBefore(s, c, done.index) ?? done.groups!.t! };
   const remove =
     /(?:^|[,;.]\s*|\s(?:so|and|just|please)\s+)(?:delete|remove|cancel|trash|scrap|drop)\s+(?<t>it|that|this)$/d.exec(
       c,
     );
-  if (remove && remove.index > 0) return { intent: 'delete', confidence: 0.8, target: remove.groups!.t! };
+  if (remove && remove.index > 0)
+    return {
+      intent: 'delete',
+      confidence: 0.8,
+      target: namedBefore(s, c, remove.index) ?? remove.groups!.t!,
+    };
+  // "nvm about the parking permit, delete": the task first, then the bare command.
+  const named =
+    /^(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?(?<t>.+?)\s*[,;.:-]\s*(?:just\s+|please\s+|so\s+)?(?:delete|remove|cancel|trash|scrap|drop)(?:\s+(?:it|that|this)(?:\s+one)?)?$/d.exec(
+      c,
+    );
+  if (named?.indices?.groups?.t) {
+    const target = cleanTarget(
+      s.text.slice(s.start + named.indices.groups.t[0], s.start + named.indices.groups.t[1]),
+    );
+    if (target && !/^(?:it|that|this|ok|okay|yes|yeah|no|hmm+|actually|wait)$/i.test(target))
+      return { intent: 'delete', confidence: 0.78, target };
+  }
   return undefined;
 };
 

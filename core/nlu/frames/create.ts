@@ -46,9 +46,9 @@ export const taskNounFrame: Frame = (s, ctx) => {
 const createFrames: [RegExp, number, boolean][] = [
   // "I keep forgetting to take my vitamins (, can you remind me every morning at 8)": see createFrame.
   [
-    /^(?:i\s+)?(?:keep|always|often|sometimes|tend\s+to)\s+(?:forgetting|forget)\s+(?:to\s+|about\s+)?(?<body>.+)$/d,
+    /^(?:i\s+)?(?:(?:keep|always|often|sometimes|tend\s+to)\s+(?:forgetting|forget)|(?:totally\s+|completely\s+|just\s+)?forgot)\s+(?:to\s+|about\s+)(?<body>.+)$/d,
     0.88,
-    true,
+    false,
   ],
   // "add to my list: vacuum the stairs", "put on the shopping list - eggs"
   [
@@ -97,7 +97,7 @@ export const createFrame: Frame = (s, ctx) => {
     let body = found.group('body')!;
     // "… , can you remind me every morning at 8": the request's tail carries only the when.
     const ask =
-      /[,;.]\s*(?:so\s+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:remind|ping|nudge|alert)\s+me\b/d.exec(
+      /[,;.]\s*(?:so\s+)?(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:remind|ping|nudge|alert)\s+me|(?:please\s+)?(?:add|put|make)\s+(?:it|that|this)(?:\s+(?:on|to)\s+(?:my|the)\s+list|\s+a\s+task)?)\b/d.exec(
         s.lower.slice(body[0], body[1]),
       );
     const tail: Span[] = [];
@@ -108,7 +108,10 @@ export const createFrame: Frame = (s, ctx) => {
     // "I'm going to the gym" tells a plan, "I'm going to call mom" asks for a task.
     if (/\b(?:going\s+to|gonna)\b/.test(found.m[0].slice(0, body[0] - s.start)) && !startsWithVerb(s, body))
       continue;
-    return buildCreate(s.text, [body, ...tail], ctx, { confidence, remind: remind || tail.length > 0 });
+    return buildCreate(s.text, [body, ...tail], ctx, {
+      confidence,
+      remind: remind || (ask !== null && /remind|ping|nudge|alert/.test(ask[0])),
+    });
   }
   const inside = match(s, REMIND_INSIDE);
   if (inside && !slotsIn(s.text, [inside.group('lead')!], ctx).title) {

@@ -252,6 +252,13 @@ export const changeFrame: Frame = (s, ctx) => {
       return buildUpdate(s.text, { target, change: [], extra: { priority }, confidence: 0.88 }, ctx);
     if (Object.keys(x.task).length && !x.title)
       return buildUpdate(s.text, { target, change: [value], confidence: 0.88 }, ctx);
+    // "change the call to 5": a bare hour is a time, read as "at 5" would be.
+    const bareHour = /^(?:[1-9]|1[0-2])(?::[0-5]\d)?$/.test(s.lower.slice(...value).trim());
+    if (bareHour && verb !== 'rename') {
+      const at = `at ${s.text.slice(...value).trim()}`;
+      const due = slotsIn(at, [[0, at.length]], ctx).task.due;
+      if (due) return buildUpdate(s.text, { target, change: [], extra: { due }, confidence: 0.8 }, ctx);
+    }
     if (/^(?:change|rename|update|edit|modify|switch)$/.test(verb) && !Object.keys(x.task).length) {
       return buildUpdate(s.text, { target, change: [], title: value, confidence: 0.7 }, ctx);
     }
