@@ -250,6 +250,21 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     expect(parse('what a chance')).toMatchObject({ intent: 'none' });
   });
 
+  it('answers questions about ranges, presence and load', () => {
+    expect(parse('what do I have between monday and wednesday')).toMatchObject({
+      intent: 'query',
+      filter: { dueAfter: '2026-03-09T00:00:00-04:00', dueBefore: '2026-03-12T00:00:00-04:00' },
+    });
+    expect(parse('is the dentist still on the list')).toMatchObject({
+      intent: 'query',
+      filter: { status: 'active', text: 'dentist' },
+    });
+    expect(parse('how busy am I tomorrow')).toMatchObject({
+      intent: 'query',
+      filter: { dueAfter: '2026-03-05T00:00:00-05:00', dueBefore: '2026-03-06T00:00:00-05:00' },
+    });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

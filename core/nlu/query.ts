@@ -1,3 +1,4 @@
+import { Temporal } from 'temporal-polyfill';
 import { type DateContext, findDates } from './dates';
 import { MaskedText } from './masked-text';
 import { extractTags, normaliseTag } from './tags';
@@ -90,7 +91,14 @@ function timeRange(text: string, ctx: DateContext, completed: boolean): Range | 
     const keyword = keywordRange(text, ctx, completed);
     if (keyword) return keyword;
   }
-  const found = findDates(text, ctx).find((d) => d.hasDate);
+  const dates = findDates(text, ctx).filter((d) => d.hasDate);
+  // "between Monday and Wednesday", "from the 3rd to the 5th": both days included.
+  if (dates.length >= 2 && /\b(?:between|from)\b.+\b(?:and|to|till|until|through|thru)\b/.test(text)) {
+    const [a, b] = [dates[0]!.zdt, dates[1]!.zdt];
+    const [first, last] = Temporal.ZonedDateTime.compare(a, b) <= 0 ? [a, b] : [b, a];
+    return [dayRange(first)[0], dayRange(last)[1]];
+  }
+  const found = dates[0];
   if (!found) return undefined;
   const [spanStart, spanEnd] = found.spans[0]!;
   const cue =
@@ -123,6 +131,7 @@ const TEXT_PATTERNS: RegExp[] = [
   /^(?:did|have)\s+i\s+(?:already\s+|ever\s+)?(?:do|done|finish|finished|complete|completed)?\s*(.+?)(?=\s+(?:yet|already|today|yesterday|this\s+week)\b|[?.!]|$)/,
   /^(?:did|have)\s+i\s+(?:already\s+)?(.+?)(?=\s+(?:yet|already|today|yesterday|this\s+week)\b|[?.!]|$)/,
   /^(?:is|are|was|were|has|have)\s+(.+?)\s+(?:been\s+)?(?:done|complete|completed|finished|due|overdue|scheduled)\b/,
+  /^(?:is|are)\s+(.+?)\s+(?:still\s+)?(?:on|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|tasks|todos?|to-?do\s+list|agenda|calendar)\b/,
   /^when\s+(?:is|was|'s|are|do\s+i\s+have\s+to\s+do|should\s+i\s+do)\s+(.+?)(?:\s+due)?(?=[?.!]|$)/,
   /^when'?s\s+(.+?)(?:\s+due)?(?=[?.!]|$)/,
 ];

@@ -65,8 +65,14 @@ export const queryFrame: Frame = (s, ctx) => {
   if (
     /^(?:is|are|was|were|has|have)\s+.+?\s+(?:been\s+)?(?:done|complete|completed|finished|due|overdue|scheduled)\b/.test(
       c,
+    ) ||
+    /^(?:is|are)\s+.+?\s+(?:still\s+)?(?:on|in)\s+(?:my|the)\s+(?:[\w-]+\s+)?(?:list|tasks|todos?|to-?do\s+list|agenda|calendar)\b/.test(
+      c,
     )
   )
     return query(s, ctx, 0.75);
+  // "how busy am I tomorrow", "how full is my week"
+  if (/^how\s+(?:busy|full|packed|booked|swamped|free)\s+(?:am\s+i|is\s+my|are\s+we|will\s+i\s+be)\b/.test(c))
+    return query(s, ctx, 0.85);
   return undefined;
 };
