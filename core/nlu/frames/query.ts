@@ -32,7 +32,12 @@ export const queryFrame: Frame = (s, ctx) => {
     return query(s, ctx, 0.75);
   const show =
     /^(?:show|list|display|view|see|give\s+me|get\s+me|pull\s+up|bring\s+up|open|read(?:\s+(?:me|out))?|tell\s+me|let\s+me\s+see|can\s+i\s+see|could\s+i\s+see|check|find|search|look\s+up|look\s+for|look\s+at|lookup|filter|print|get\s+(?:me\s+)?(?:my|the|all|a\s+list)|what\s+about|go\s+through|review)\b/;
-  if (show.test(c)) {
+  // "check tire pressure this weekend" is a chore; "check what's due", "check my list" ask.
+  const checkChore =
+    /^check\s+(?!(?:what|whether|if|when|which|how|my|the\s+(?:list|tasks?|agenda|schedule|calendar)|on\s+my|for\s+(?:any|my|tasks|overdue)|tasks|todos?|to-?dos?|everything|anything|all\b|overdue|due\b|again)\b)/.test(
+      c,
+    );
+  if (show.test(c) && !checkChore) {
     const lookup = /^(?:find|search|look\s+(?:up|for)|lookup)\b/.test(c);
     if (lookup ? TASKY.test(c) : TASKY.test(c) || FILTERY.test(c)) return query(s, ctx, 0.9);
     if (/^(?:show|list|display|view)(?:\s+(?:me|it|them))?(?:\s+(?:all|everything))?$/.test(c))
