@@ -265,6 +265,17 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     });
   });
 
+  it('"check X" asks about the list only when X is the list; shrugs and apologies are chatter', () => {
+    expect(parse('check tire pressure this weekend')).toMatchObject({
+      intent: 'create',
+      task: { title: 'Check tire pressure' },
+    });
+    expect(parse("check what's due this weekend")).toMatchObject({ intent: 'query' });
+    expect(parse('check my list')).toMatchObject({ intent: 'query' });
+    for (const text of ['oh well', 'sorry, typo', 'sorry, wrong chat'])
+      expect(parse(text), text).toMatchObject({ intent: 'none' });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),
