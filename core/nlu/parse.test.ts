@@ -276,6 +276,21 @@ describe('parseUtterance: phrasing from unseen batches', () => {
       expect(parse(text), text).toMatchObject({ intent: 'none' });
   });
 
+  it('"…, make it next Monday" moves the thing just named; "all done with X" completes X', () => {
+    expect(parse('I need more time on the essay, make it next monday')).toMatchObject({
+      intent: 'update',
+      target: 'essay',
+      task: { due: '2026-03-09T09:00:00-04:00' },
+    });
+    expect(parse('the dentist called, move it to friday')).toMatchObject({
+      intent: 'update',
+      target: 'dentist',
+      task: { due: '2026-03-06T09:00:00-05:00' },
+    });
+    expect(parse('all done with the taxes')).toMatchObject({ intent: 'complete', target: 'taxes' });
+    expect(parse('get rid of the yoga thing')).toMatchObject({ intent: 'delete', target: 'yoga' });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

@@ -165,7 +165,7 @@ const TARGET_LEADING =
   /^(?:[,.;:!?-]+|the|my|our|a|an|task|todo|to-?do|item|reminder|entry|called|named|titled|for|to|about)\s+/i;
 const TARGET_TRAILING = new RegExp(
   "(?:\\s*[,.;:!?]+|(?:'s)?\\s+(?:deadline|due\\s+date|due\\s+time|priority|title|name)|" +
-    '\\s+(?:task|tasks|todo|to-?do|item|reminder|entry|one|please|pls|thanks|for me|now|already|as|to|from|off|on|in|then|and|too|also|again|instead|anymore|any\\s+more|after\\s+all|' +
+    '\\s+(?:task|tasks|todo|to-?do|item|reminder|entry|one|thing|stuff|please|pls|thanks|for me|now|already|as|to|from|off|on|in|then|and|too|also|again|instead|anymore|any\\s+more|after\\s+all|' +
     '(?:from|off|on|in|out of)\\s+(?:my|the|our)\\s+(?:to-?do\\s+|to\\s+do\\s+|task\\s+)?(?:list|tasks|todos|to-?dos|agenda|calendar|schedule)' +
     '))$',
   'i',

@@ -26,7 +26,7 @@ const completeFrames: [RegExp, number][] = [
     /^(?:i(?:'m|\s+am)|im|we(?:'re|\s+are))\s+(?:all\s+|finally\s+|now\s+)?(?:done|finished|through)\s+with\s+(?<t>.+)$/d,
     0.9,
   ],
-  [/^(?:done|finished|through)\s+with\s+(?<t>.+)$/d, 0.9],
+  [/^(?:all\s+|totally\s+|finally\s+)?(?:done|finished|through)\s+with\s+(?<t>.+)$/d, 0.9],
   [
     /^(?:i(?:'ve|\s+have)?\s+|we(?:'ve|\s+have)?\s+)?(?:just\s+|already\s+|finally\s+|now\s+)?(?:finished|completed|done|did|accomplished|wrapped\s+up|knocked\s+out|took\s+care\s+of|sorted\s+out|dealt\s+with|got\s+through|ticked\s+off|checked\s+off|crossed\s+off)\s+(?:with\s+)?(?<t>.+)$/d,
     0.88,
@@ -74,7 +74,7 @@ function namedBefore(s: Sentence, c: string, index: number): string | undefined 
   return cleanTarget(s.text.slice(from, from + np.length)) || undefined;
 }
 
-export const trailingCommand: Frame = (s) => {
+export const trailingCommand: Frame = (s, ctx) => {
   const c = core(s);
   const done =
     /(?:^|[,;.]\s*|\s(?:so|and|just|please)\s+)(?:mark|check|tick)\s+(?<t>it|that|this)\s+(?:as\s+)?(?:done|complete|completed|finished|off)$/d.exec(
@@ -92,6 +92,24 @@ export const trailingCommand: Frame = (s) => {
       confidence: 0.8,
       target: namedBefore(s, c, remove.index) ?? remove.groups!.t!,
     };
+  // "I need more time on the essay, make it next Monday": a new date for the thing just named.
+  const moveIt =
+    /[,;.]\s*(?:so\s+|just\s+|please\s+|can\s+you\s+)?(?:make|move|push|change|set|bump|reschedule|shift)\s+it\s+(?<v>(?:to\s+|for\s+|till\s+|until\s+|due\s+)?.+)$/d.exec(
+      c,
+    );
+  if (moveIt?.indices?.groups?.v) {
+    const v = moveIt.indices.groups.v;
+    const x = slotsIn(s.text, [[s.start + v[0], s.start + v[1]]], ctx);
+    const named = /\b(?:the|my)\s+(?<np>[\p{L}\d' -]{2,40})$/u.exec(c.slice(0, moveIt.index));
+    if (x.task.due && !x.title) {
+      // "the dentist called, move it": the thing ends where its clause's verb begins.
+      const np = named?.groups?.np?.split(
+        /\s+(?:is|was|went|got|has|had|are|were|did|called|said|came|moved|changed|rang|texted|emailed|wrote|asked|needs|wants|will|can't|won't)\b/,
+      )[0];
+      const target = np ? cleanTarget(np) || 'it' : 'it';
+      return { intent: 'update', confidence: 0.75, target, task: { due: x.task.due } };
+    }
+  }
   // "nvm about the parking permit, delete": the task first, then the bare command.
   const named =
     /^(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?(?<t>.+?)\s*[,;.:-]\s*(?:just\s+|please\s+|so\s+)?(?:delete|remove|cancel|trash|scrap|drop)(?:\s+(?:it|that|this)(?:\s+one)?)?$/d.exec(
