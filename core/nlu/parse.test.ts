@@ -291,6 +291,18 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     expect(parse('get rid of the yoga thing')).toMatchObject({ intent: 'delete', target: 'yoga' });
   });
 
+  it('"add X, tag it home and diy" is a new task with two tags, not an edit of X', () => {
+    expect(parse('add buy paint for the fence, tag it home and diy')).toMatchObject({
+      intent: 'create',
+      task: { title: 'Buy paint for the fence', tags: ['home', 'diy'] },
+    });
+    expect(parse('give the report the tag work')).toMatchObject({
+      intent: 'update',
+      target: 'report',
+      task: { tags: ['work'] },
+    });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

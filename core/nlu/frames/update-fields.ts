@@ -79,7 +79,8 @@ export const tagFrame: Frame = (s, ctx) => {
     ) ??
     match(s, /^(?:tag|label)\s+(?<t>.+?)\s+(?:as|with|under|in)\s+(?<tags>.+)$/d) ??
     match(s, /^(?:tag|label)\s+(?<t>it|that|this|them)\s+(?<tags>.+)$/d) ??
-    match(s, /^(?:add|give)\s+(?<t>.+?)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?<tags>.+)$/d);
+    // "give the report the tag work" (not "add buy paint, tag it home": that is a new task)
+    match(s, /^(?:add|give)\s+(?<t>[^,;]+?)\s+(?:the|a)\s+(?:tags?|labels?)\s+(?<tags>.+)$/d);
   if (!found) return undefined;
   const tagSpan = found.group('tags')!;
   const tags = tagList(s.text.slice(...tagSpan));
