@@ -303,6 +303,16 @@ describe('parseUtterance: phrasing from unseen batches', () => {
     });
   });
 
+  it('"I\'ve got to X" is an obligation, not a report; "grand" and "sound" are thanks', () => {
+    expect(parse("I've got to get the boiler serviced before winter")).toMatchObject({
+      intent: 'create',
+      task: { title: 'Get the boiler serviced before winter' },
+    });
+    expect(parse("I've got the tickets")).toMatchObject({ intent: 'complete' });
+    for (const text of ['grand, thanks', 'sound'])
+      expect(parse(text), text).toMatchObject({ intent: 'none' });
+  });
+
   it('takes the task out of a confession and the when out of the request after it', () => {
     expect(
       parse('I keep forgetting to take my vitamins, can you remind me every morning at 8'),

@@ -70,7 +70,7 @@ const createFrames: [RegExp, number, boolean][] = [
     false,
   ],
   [
-    /^(?:i\s+|we\s+)?(?:really\s+|still\s+|also\s+|definitely\s+|seriously\s+|just\s+)?(?:need|have|got|ought|want|plan|intend|am\s+going|'m\s+going|are\s+going|'re\s+going|would\s+like|'d\s+like|'ve\s+got|has)\s+to\s+(?<body>.+)$/d,
+    /^(?:i\s+|we\s+|i(?=')|we(?='))?(?:really\s+|still\s+|also\s+|definitely\s+|seriously\s+|just\s+)?(?:need|have|got|ought|want|plan|intend|am\s+going|'m\s+going|are\s+going|'re\s+going|would\s+like|'d\s+like|'ve\s+got|has)\s+to\s+(?<body>.+)$/d,
     0.85,
     false,
   ],
