@@ -15,12 +15,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ConfigError, type Env, parseEnv } from '../core/config/env';
+import { freePort } from '../core/net/free-port';
 import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 
@@ -226,17 +226,6 @@ interface Proc {
   status: 'starting' | 'ready' | 'restarting' | 'stopped' | 'failed';
   /** The last lines of stderr, reported when it dies. */
   tail: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
 }
 
 function url(p: Proc): string {
