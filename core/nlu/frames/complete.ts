@@ -62,12 +62,20 @@ export const completeStrong: Frame = (s) => {
   return undefined;
 };
 
+/** "nvm about …", "never mind …", "forget …" before the task a command is about. */
+const LET_GO = String.raw`(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?`;
+const NAMED_BEFORE = new RegExp(
+  String.raw`^(?<lead>${LET_GO})(?<np>(?:the|my|that|this)\s+[\p{L}\d' -]{1,40})$`,
+  'u',
+);
+const NAMED_THEN_DELETE = new RegExp(
+  String.raw`^${LET_GO}(?<t>.+?)\s*[,;.:-]\s*(?:just\s+|please\s+|so\s+)?(?:delete|remove|cancel|trash|scrap|drop)(?:\s+(?:it|that|this)(?:\s+one)?)?$`,
+  'd',
+);
+
 /** "the dentist, cancel it": when all that comes before is a noun phrase, it names the task. */
 function namedBefore(s: Sentence, c: string, index: number): string | undefined {
-  const before =
-    /^(?<lead>(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?)(?<np>(?:the|my|that|this)\s+[\p{L}\d' -]{1,40})$/u.exec(
-      c.slice(0, index).trim(),
-    );
+  const before = NAMED_BEFORE.exec(c.slice(0, index).trim());
   const np = before?.groups?.np;
   if (!np || /\b(?:is|was|went|got|has|had|are|were|did|will|can't|won't)\b/.test(np)) return undefined;
   const from = s.start + (before.groups?.lead?.length ?? 0);
@@ -111,10 +119,7 @@ export const trailingCommand: Frame = (s, ctx) => {
     }
   }
   // "nvm about the parking permit, delete": the task first, then the bare command.
-  const named =
-    /^(?:(?:nvm|never\s*mind|forget)\s+(?:about\s+)?)?(?<t>.+?)\s*[,;.:-]\s*(?:just\s+|please\s+|so\s+)?(?:delete|remove|cancel|trash|scrap|drop)(?:\s+(?:it|that|this)(?:\s+one)?)?$/d.exec(
-      c,
-    );
+  const named = NAMED_THEN_DELETE.exec(c);
   if (named?.indices?.groups?.t) {
     const target = cleanTarget(
       s.text.slice(s.start + named.indices.groups.t[0], s.start + named.indices.groups.t[1]),
@@ -144,13 +149,11 @@ export const completeWeak: Frame = (s, ctx) => {
   if (participle) {
     const pp = participle.text('pp');
     const base = pp === 'done' ? undefined : knownCompletionBase(pp);
-    const rest = s.text
-      .slice(...participle.group('rest')!)
-      .replace(/^(?:the|my|our)\s+/i, '')
-      .trim();
+    const said = s.text.slice(...participle.group('rest')!);
+    const rest = said.replace(/^(?:the|my|our)\s+/i, '').trim();
     // "the plumber called" is news about someone else, not a call made.
     const someoneDid =
-      /^the\s/i.test(s.text.slice(...participle.group('rest')!)) &&
+      /^the\s/i.test(said) &&
       /^(?:called|texted|emailed|messaged|phoned|rang|wrote|replied|answered|visited)$/.test(pp);
     if (base && rest && !someoneDid && !/^(?:i|we|you|he|she|they|it|i'm|i've)$/i.test(rest))
       return {

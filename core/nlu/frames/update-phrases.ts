@@ -95,6 +95,10 @@ export const recurrenceStatement: Frame = (s, ctx) => {
 const MOVE_VERBS =
   /^(?<verb>reschedule|postpone|push(?:\s+back)?|move(?:\s+back|\s+up|\s+forward)?|shift|bump|delay|defer|snooze|put\s+off|bring\s+forward|pull\s+forward|bring\s+(?:it\s+)?forward)\s+(?<rest>.+)$/d;
 
+// A shift relative to the task's own date ("push X back a day") needs the date it has: ask.
+const RELATIVE_SHIFT =
+  /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/i;
+
 export const moveFrame: Frame = (s, ctx) => {
   if (
     /^(?:move|reschedule|postpone|push|shift|bump|delay)\s+(?:all|everything|every\s+task)\b/.test(core(s))
@@ -124,13 +128,10 @@ export const moveFrame: Frame = (s, ctx) => {
   const verb = found.text('verb');
   const rest = found.group('rest')!;
   const x = slotsIn(s.text, [rest], ctx);
-  // A shift relative to the task's own date ("push X back a day") needs the date it has: ask.
-  const relativeShift =
-    /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/;
   const pronounOnly = /^(?:it|that|this|that\s+one|this\s+one)$/.test(s.lower.slice(...rest).trim());
   const mustClarify =
     /^(?:reschedule|postpone|delay|defer|snooze|put\s+off|push\s+back)$/.test(verb) ||
-    relativeShift.test(core(s)) ||
+    RELATIVE_SHIFT.test(core(s)) ||
     pronounOnly;
   if (!x.task.due) {
     if (!mustClarify) return undefined;
@@ -138,10 +139,7 @@ export const moveFrame: Frame = (s, ctx) => {
       cleanTarget(
         x.rest
           .replace(/\b(?:by|for)\s+(?:a|an|one|\d+|two|three)\s+(?:days?|weeks?|hours?)$/i, '')
-          .replace(
-            /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/i,
-            '',
-          ),
+          .replace(RELATIVE_SHIFT, ''),
       ) || 'it';
     return {
       intent: 'clarify',
