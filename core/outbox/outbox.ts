@@ -274,15 +274,13 @@ export class OutboxRelay {
 }
 
 /**
- * Frees every claim (outbox rows, email attempts). Only for a database no other process can reach
- * (PGlite is opened by one process), so a restart need not wait for the dead process's leases.
+ * Frees every claim on outbox rows. Only for a database no other process can reach (PGlite is
+ * opened by one process), so a restart need not wait for the dead process's leases.
  */
-export async function releaseAllClaims(database: Database): Promise<void> {
+export async function releaseOutboxClaims(database: Database): Promise<void> {
   await database.db.execute(
     sql`update outbox set lease_owner = null, lease_until = null where published_at is null`,
   );
-  // An email attempt the dead process was making: its lease ends now, so it is resolved at once.
-  await database.db.execute(sql`update email_deliveries set lease_until = now() where status = 'sending'`);
 }
 
 /** Deletes published rows older than the replay window. */

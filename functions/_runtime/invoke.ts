@@ -1,8 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { appliedSequences, processedEvents } from '../../core/db/schema';
 import { ValidationError } from '../../core/errors';
 import { definitionOf, parseEvent } from '../../core/events/catalog';
 import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
+import { deliveryKey, firstDeliveries, firstDelivery, isStale } from '../../core/inbox/inbox';
 import { currentContext, runWithContext } from '../../core/observability/context';
 import {
   activeTraceHeaders,
@@ -113,12 +112,7 @@ async function handleInContext(
   let wrote = false;
   let after: (() => void) | undefined;
   const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
-    const fresh = await tx
-      .insert(processedEvents)
-      .values({ consumer: fn.id, source: event.source, eventId: event.id })
-      .onConflictDoNothing()
-      .returning({ id: processedEvents.eventId });
-    if (fresh.length === 0) return 'duplicate';
+    if (!(await firstDelivery(tx, fn.id, event))) return 'duplicate';
     if (fn.ordered && (await isStale(tx, fn.id, event))) return 'stale';
     const result = await fn.handler!({ event: event as TaskwireEvent, tx, deps, log, meta });
     if (result?.emit?.length) {
@@ -141,27 +135,6 @@ async function handleInContext(
     );
   }
   return outcome;
-}
-
-async function isStale(
-  tx: Parameters<typeof writeOutbox>[0],
-  consumer: string,
-  event: TaskwireEvent,
-): Promise<boolean> {
-  const [row] = await tx
-    .select({ sequence: appliedSequences.sequence })
-    .from(appliedSequences)
-    .where(and(eq(appliedSequences.consumer, consumer), eq(appliedSequences.entityId, event.subject)))
-    .for('update');
-  if (row && row.sequence >= event.sequence) return true;
-  await tx
-    .insert(appliedSequences)
-    .values({ consumer, entityId: event.subject, sequence: event.sequence })
-    .onConflictDoUpdate({
-      target: [appliedSequences.consumer, appliedSequences.entityId],
-      set: { sequence: sql`excluded.sequence` },
-    });
-  return false;
 }
 
 /**
@@ -207,22 +180,14 @@ export function deliverBatchInProcess(
       let wrote = false;
       const afters: (() => void)[] = [];
       const outcomes = await deps.database.db.transaction(async (tx) => {
-        const fresh = new Set(
-          (
-            await tx
-              .insert(processedEvents)
-              .values(events.map((e) => ({ consumer: fn.id, source: e.source, eventId: e.id })))
-              .onConflictDoNothing()
-              .returning({ source: processedEvents.source, id: processedEvents.eventId })
-          ).map((r) => `${r.source} ${r.id}`),
-        );
+        const fresh = await firstDeliveries(tx, fn.id, events);
         const emit: TaskwireEvent[] = [];
         const result: EventOutcome[] = [];
         const apply: TaskwireEvent[] = [];
         for (const event of events) {
           // `delete` so that the same event twice in one batch (a redelivery landing beside the
           // original) is applied once: the multi-row insert returns its key only once.
-          if (!fresh.delete(`${event.source} ${event.id}`)) result.push('duplicate');
+          if (!fresh.delete(deliveryKey(event))) result.push('duplicate');
           else if (fn.ordered && (await isStale(tx, fn.id, event))) result.push('stale');
           else {
             result.push('processed');

@@ -2,7 +2,7 @@
  * One function as its own process: `FUNCTION=create-task BUS=kafka DATABASE_URL=… node …`.
  * What a Knative Service runs, and what the multi-process mode starts once per function.
  */
-import { ConfigError, parseEnv } from '../../core/config/env';
+import { ConfigError, parseEnv } from '../core/config/env';
 import { StartError, startFunction } from './function-process';
 import { withDaprSecrets } from './profiles';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../core/observability/logger';
-import { defineFunction } from './define-function';
-import type { Deps } from './deps';
+import { createLogger } from '../core/observability/logger';
+import { defineFunction } from '../functions/_runtime/define-function';
+import type { Deps } from '../functions/_runtime/deps';
 import { MAX_TIMER_MS, TickScheduler } from './tick-scheduler';
 
 afterEach(() => {

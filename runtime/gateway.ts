@@ -11,10 +11,10 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { z } from 'zod';
-import { inClientSpan, inServerSpan, startTracing } from '../../core/observability/tracing';
-import { FUNCTIONS } from '../index';
-import type { TaskwireFunction } from './define-function';
-import { buildOpenApi } from './openapi';
+import { inClientSpan, inServerSpan, startTracing } from '../core/observability/tracing';
+import { FUNCTIONS } from '../functions';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import { buildOpenApi } from '../functions/_runtime/openapi';
 import { mountWeb } from './web';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */

@@ -1,6 +1,6 @@
 /**
  * The multi-process mode (`npm run start:kafka`): every function of FUNCTIONS as its own process
- * (functions/_runtime/function-main.ts on a loopback port of its own) and the gateway on PORT that
+ * (runtime/function-main.ts on a loopback port of its own) and the gateway on PORT that
  * routes each declared route to the function owning it and serves the web app, all against a real
  * Kafka (KAFKA_BROKERS) and PostgreSQL (DATABASE_URL). A supervisor: readable logs prefixed with
  * the process name, restarts with backoff when a process dies, graceful stop on SIGTERM/SIGINT.
@@ -25,8 +25,8 @@ import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FUNCTION_ENTRY = 'functions/_runtime/function-main.ts';
-const GATEWAY_ENTRY = 'functions/_runtime/gateway-main.ts';
+const FUNCTION_ENTRY = 'runtime/function-main.ts';
+const GATEWAY_ENTRY = 'runtime/gateway-main.ts';
 /** Exit code of a process that refuses its configuration: restarting it cannot help. */
 const CONFIG_EXIT = 2;
 const MAX_BACKOFF_MS = 30_000;
@@ -337,7 +337,7 @@ class Supervisor {
       );
     }
     const { Kafka, logLevel } = await import('kafkajs');
-    const { kafkaOptions } = await import('../functions/_runtime/profiles');
+    const { kafkaOptions } = await import('./profiles');
     const opts = kafkaOptions(env);
     const probe = new Kafka({
       brokers: opts.brokers,

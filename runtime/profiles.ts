@@ -2,27 +2,27 @@ import { timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 import { z } from 'zod';
-import { DaprBus } from '../../core/adapters/bus/dapr';
-import type { KafkaBusOptions } from '../../core/adapters/bus/kafka';
-import { KnativeBus } from '../../core/adapters/bus/knative';
-import { MemoryBus } from '../../core/adapters/bus/memory';
-import { daprInvoker, type ServiceInvoker } from '../../core/adapters/dapr/invoke';
-import { cronBindingName } from '../../core/adapters/dapr/names';
-import { type DaprSidecar, sidecarFromEnv } from '../../core/adapters/dapr/sidecar';
-import { DaprSecretStore, withSecretsFrom } from '../../core/adapters/secrets/dapr';
-import { DaprStateStore } from '../../core/adapters/state/dapr';
-import { DatabaseStateStore } from '../../core/adapters/state/database';
-import type { Env } from '../../core/config/env';
-import type { Database } from '../../core/db/client';
-import type { TaskwireEvent } from '../../core/events/define-event';
-import { fromHttp } from '../../core/events/http-binding';
-import type { Logger } from '../../core/observability/logger';
-import type { Metrics } from '../../core/observability/metrics';
-import type { DeadLetterSink, EventBus, Subscription } from '../../core/ports/bus';
-import type { Clock } from '../../core/ports/clock';
-import type { StateStore } from '../../core/ports/state';
-import type { TaskwireFunction } from './define-function';
-import type { ReadinessCheck } from './http-app';
+import { DaprBus } from '../core/adapters/bus/dapr';
+import type { KafkaBusOptions } from '../core/adapters/bus/kafka';
+import { KnativeBus } from '../core/adapters/bus/knative';
+import { MemoryBus } from '../core/adapters/bus/memory';
+import { daprInvoker, type ServiceInvoker } from '../core/adapters/dapr/invoke';
+import { cronBindingName } from '../core/adapters/dapr/names';
+import { type DaprSidecar, sidecarFromEnv } from '../core/adapters/dapr/sidecar';
+import { DaprSecretStore, withSecretsFrom } from '../core/adapters/secrets/dapr';
+import { DaprStateStore } from '../core/adapters/state/dapr';
+import { DatabaseStateStore } from '../core/adapters/state/database';
+import type { Env } from '../core/config/env';
+import type { Database } from '../core/db/client';
+import type { TaskwireEvent } from '../core/events/define-event';
+import { fromHttp } from '../core/events/http-binding';
+import type { Logger } from '../core/observability/logger';
+import type { Metrics } from '../core/observability/metrics';
+import type { DeadLetterSink, EventBus, Subscription } from '../core/ports/bus';
+import type { Clock } from '../core/ports/clock';
+import type { StateStore } from '../core/ports/state';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import type { ReadinessCheck } from '../functions/_runtime/http-app';
 
 export interface BusContext {
   env: Env;
@@ -103,7 +103,7 @@ class LazyKafkaBus implements EventBus {
     else this.#subs.push(subscription);
   }
   async start(): Promise<void> {
-    const { KafkaBus } = await import('../../core/adapters/bus/kafka');
+    const { KafkaBus } = await import('../core/adapters/bus/kafka');
     this.#bus = new KafkaBus(this.opts);
     for (const s of this.#subs.splice(0)) this.#bus.subscribe(s);
     await this.#bus.start();

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { runWithContext } from '../../core/observability/context';
-import type { TaskwireFunction } from './define-function';
-import type { Deps } from './deps';
-import { invocationContext } from './invoke';
+import { runWithContext } from '../core/observability/context';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import type { Deps } from '../functions/_runtime/deps';
+import { invocationContext } from '../functions/_runtime/invoke';
 
 /** Node's timers overflow past 2^31 − 1 ms (24.8 days): longer waits are re-armed in steps. */
 export const MAX_TIMER_MS = 2_147_483_647;
