@@ -23,8 +23,10 @@ import { SettingsStore } from '../core/settings/settings';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 import type { Deps } from '../functions/_runtime/deps';
 import { createBaseApp, mountRoutes } from '../functions/_runtime/http-app';
+import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
-import { createBus } from './profiles';
+import { createBus } from './profiles/bus';
+import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 import { mountWeb } from './web';
 
@@ -86,19 +88,22 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
     services: { ...opts.services },
+    openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };
   const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
-  scheduler = new TickScheduler(opts.functions, deps);
+  const instances = opts.functions.map((fn) => instantiate(fn, deps));
+  scheduler = new TickScheduler(instances, deps);
 
-  for (const fn of opts.functions) {
+  for (const instance of instances) {
+    const { fn } = instance;
     if (fn.on.length === 0) continue;
     bus.subscribe({
       consumer: fn.id,
       types: fn.on.map((d) => d.type),
-      deliver: deliverInProcess(fn, deps),
-      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
+      deliver: deliverInProcess(instance),
+      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
       ...(fn.broadcast ? { broadcast: true } : {}),
       delivery: fn.delivery,
     });
@@ -116,7 +121,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       },
     ],
   });
-  for (const fn of opts.functions) mountRoutes(app, fn, deps);
+  for (const instance of instances) mountRoutes(app, instance);
   if (env.SERVE_WEB) mountWeb(app, opts.webDir ?? WEB_DIST);
 
   let server: Server | undefined;

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { celMatchTypes, deliveryPath } from '../core/adapters/bus/dapr';
 import { DEAD_LETTER_TOPIC, TOPICS } from '../core/events/define-event';
-import { KNATIVE_DEAD_LETTER_PATH } from '../runtime/profiles';
+import { KNATIVE_DEAD_LETTER_PATH } from '../runtime/profiles/knative';
 import { deadLetterService, deploymentModel, type FunctionModel } from './deploy-model';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,16 +6,36 @@ import { definitionOf } from '../events/catalog';
 import type { TaskwireEvent } from '../events/define-event';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { producerTraceContext } from '../observability/tracing';
 import type { EventBus } from '../ports/bus';
 
 function outboxRows(events: readonly TaskwireEvent[]) {
-  return events.map((event) => ({
-    eventId: event.id,
-    type: event.type,
-    topic: definitionOf(event.type)?.topic ?? 'task-events',
-    partitionKey: event.partitionkey,
+  return events.map((event) => {
+    const topic = definitionOf(event.type)?.topic ?? 'task-events';
+    return {
+      eventId: event.id,
+      type: event.type,
+      topic,
+      partitionKey: event.partitionkey,
+      event: withProducerSpan(event, topic),
+    };
+  });
+}
+
+/**
+ * An event leaving for the bus, under a PRODUCER span of the current one when tracing is on: that
+ * span's context travels in the event (`traceparent`), so its consumers continue the trace.
+ */
+function withProducerSpan(event: TaskwireEvent, topic: string): TaskwireEvent {
+  const traced = producerTraceContext(
+    { topic, id: event.id, type: event.type, subject: event.subject },
     event,
-  }));
+  );
+  if (traced.traceparent === event.traceparent && traced.tracestate === event.tracestate) return event;
+  const out = { ...event };
+  if (traced.traceparent) out.traceparent = traced.traceparent;
+  if (traced.tracestate) out.tracestate = traced.tracestate;
+  return out;
 }
 
 /** Appends events to the outbox inside the caller's transaction. */

@@ -1,19 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { definitionOf } from '../../events/catalog';
 import { DEAD_LETTER_TOPIC, type TaskwireEvent } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
-import {
-  type DeadLetterSink,
-  type EventBus,
-  inKeyOrder,
-  isSuccess,
-  type Subscription,
-} from '../../ports/bus';
+import { type DeadLetterSink, inKeyOrder, isSuccess, type Subscription } from '../../ports/bus';
 import { type DaprSidecar, daprError } from '../dapr/sidecar';
 import { BatchQueue, Delivery } from './delivery';
+import { PublishRefusedError, publishWithRetries, SimpleBus } from './lifecycle';
 
 /** What the app answers a pub/sub delivery with (Dapr's `AppResponseStatus`). */
 export type DaprStatus = 'SUCCESS' | 'RETRY' | 'DROP';
@@ -113,14 +107,14 @@ const MAX_TRACKED = 10_000;
  * failure is dead-lettered here and answered DROP, so the dead end is the same one as on the
  * other buses. Deliveries that arrive while a batch is in flight are handed over together.
  */
-export class DaprBus implements EventBus {
+export class DaprBus extends SimpleBus {
   readonly kind = 'dapr';
   readonly #subs: Subscriber[] = [];
   readonly #progress = new Map<string, Progress>();
-  #running = false;
-  #abort = new AbortController();
 
-  constructor(private readonly opts: DaprBusOptions) {}
+  constructor(private readonly opts: DaprBusOptions) {
+    super();
+  }
 
   subscribe(subscription: Subscription): void {
     const delivery = new Delivery(subscription, this.opts);
@@ -131,18 +125,8 @@ export class DaprBus implements EventBus {
     });
   }
 
-  async start(): Promise<void> {
-    this.#abort = new AbortController();
-    this.#running = true;
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#abort.abort();
-  }
-
-  async healthy(): Promise<boolean> {
-    if (!this.#running) return false;
+  override async healthy(): Promise<boolean> {
+    if (!this.life.running) return false;
     try {
       await this.opts.sidecar.healthz();
       return true;
@@ -161,8 +145,7 @@ export class DaprBus implements EventBus {
     return sub.broadcast ? (this.opts.broadcastPubsubName ?? this.opts.pubsubName) : this.opts.pubsubName;
   }
 
-  async publish(events: readonly TaskwireEvent[]): Promise<void> {
-    if (!this.#running) throw new Error('bus is stopped');
+  protected async send(events: readonly TaskwireEvent[]): Promise<void> {
     await inKeyOrder(events, (event) => this.#publishOne(event));
   }
 
@@ -177,35 +160,28 @@ export class DaprBus implements EventBus {
     const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json' };
     if (event.traceparent) headers.traceparent = event.traceparent;
     if (event.tracestate) headers.tracestate = event.tracestate;
-    const retries = this.opts.publishRetries ?? 5;
-    const backoffMs = this.opts.backoffMs ?? 100;
-    let last: Error = new Error('not attempted');
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal: this.#abort.signal });
-      try {
-        const res = await this.opts.sidecar.request(path, {
-          method: 'POST',
-          headers,
-          body,
-          signal: this.#abort.signal,
-        });
+    const signal = this.life.signal;
+    await publishWithRetries(
+      event,
+      async () => {
+        const res = await this.opts.sidecar.request(path, { method: 'POST', headers, body, signal });
         if (isSuccess(res.status)) {
           await res.body?.cancel();
           return;
         }
-        last = await daprError(res, `publishing ${event.type} ${event.id} to ${topic}`);
+        const err = await daprError(res, `publishing ${event.type} ${event.id} to ${topic}`);
         // 400 (malformed) and 403 (not allowed to publish) will not get better by retrying.
-        if (res.status === 400 || res.status === 403) throw last;
-      } catch (err) {
-        if (err === last || this.#abort.signal.aborted) throw err;
-        last = err as Error;
-      }
-      this.opts.log.warn(
-        { eventId: event.id, type: event.type, attempt: attempt + 1 },
-        `publish through dapr failed: ${last.message}`,
-      );
-    }
-    throw last;
+        if (res.status === 400 || res.status === 403) throw new PublishRefusedError(res.status, err.message);
+        throw err;
+      },
+      {
+        retries: this.opts.publishRetries ?? 5,
+        backoffMs: this.opts.backoffMs ?? 100,
+        signal,
+        log: this.opts.log,
+        target: 'dapr',
+      },
+    );
   }
 
   /** What `GET /dapr/subscribe` answers: one entry per component and topic, a rule per topic. */

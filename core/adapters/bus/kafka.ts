@@ -15,7 +15,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { definitionOf } from '../../events/catalog';
-import { DEAD_LETTER_TOPIC, type TaskwireEvent, TOPICS } from '../../events/define-event';
+import { DEAD_LETTER_TOPIC, type TaskwireEvent, TOPICS, typedAttributes } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import type { DeadLetterSink, EventBus, Subscription } from '../../ports/bus';
@@ -117,12 +117,7 @@ export function fromKafkaRecord(message: Pick<KafkaMessage, 'key' | 'value' | 'h
   const value = message.value?.toString() ?? null;
   const decoded = CloudEventsKafka.toEvent({ key, value, headers, body: value } as never);
   if (Array.isArray(decoded)) throw new Error('a batch-mode CloudEvent record is not supported');
-  const attrs: Record<string, unknown> = { ...(decoded as unknown as Record<string, unknown>) };
-  for (const k of Object.keys(attrs)) if (attrs[k] === undefined) delete attrs[k];
-  // Extensions travel as strings in headers; Taskwire's numeric ones come back as numbers.
-  for (const k of ['sequence', 'schemaversion'] as const) {
-    if (typeof attrs[k] === 'string' && /^-?\d+$/.test(attrs[k] as string)) attrs[k] = Number(attrs[k]);
-  }
+  const attrs = typedAttributes({ ...(decoded as unknown as Record<string, unknown>) });
   if (key !== undefined) attrs.partitionkey = key;
   return attrs as unknown as TaskwireEvent;
 }

@@ -1,8 +1,9 @@
 import type { TaskwireEvent } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
-import { type DeadLetterSink, type EventBus, inKeyOrder, type Subscription } from '../../ports/bus';
+import { type DeadLetterSink, inKeyOrder, type Subscription } from '../../ports/bus';
 import { abortableWait, BatchQueue, Delivery } from './delivery';
+import { SimpleBus } from './lifecycle';
 
 interface Subscriber {
   delivery: Delivery;
@@ -25,13 +26,13 @@ export interface MemoryBusOptions {
  * subscriber in publish order. `publish` resolves when every subscriber has acknowledged or
  * dead-lettered the events, so the outbox only marks an event published once it took effect.
  */
-export class MemoryBus implements EventBus {
+export class MemoryBus extends SimpleBus {
   readonly kind = 'memory';
   readonly #byType = new Map<string, Subscriber[]>();
-  readonly #abort = new AbortController();
-  #running = false;
 
-  constructor(private readonly opts: MemoryBusOptions) {}
+  constructor(private readonly opts: MemoryBusOptions) {
+    super();
+  }
 
   subscribe(subscription: Subscription): void {
     const delivery = new Delivery(subscription, this.opts);
@@ -43,21 +44,7 @@ export class MemoryBus implements EventBus {
     }
   }
 
-  async start(): Promise<void> {
-    this.#running = true;
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#abort.abort();
-  }
-
-  async healthy(): Promise<boolean> {
-    return this.#running;
-  }
-
-  async publish(events: readonly TaskwireEvent[]): Promise<void> {
-    if (!this.#running) throw new Error('bus is stopped');
+  protected async send(events: readonly TaskwireEvent[]): Promise<void> {
     await inKeyOrder(events, async (event) => {
       await Promise.all((this.#byType.get(event.type) ?? []).map((s) => this.#deliver(s, event)));
     });
@@ -66,9 +53,10 @@ export class MemoryBus implements EventBus {
   /** A batching subscriber's first attempt joins a batch; failed events are retried alone. */
   async #deliver({ delivery, queue }: Subscriber, event: TaskwireEvent): Promise<void> {
     const first = queue ? await queue.enqueue(event) : undefined;
-    const outcome = this.#abort.signal.aborted
+    const { signal } = this.life;
+    const outcome = signal.aborted
       ? 'abandoned'
-      : await delivery.deliverWithRetries(event, { first, wait: abortableWait(this.#abort.signal) });
+      : await delivery.deliverWithRetries(event, { first, wait: abortableWait(signal) });
     if (outcome === 'abandoned') throw new Error('bus stopped during delivery');
   }
 }
