@@ -24,6 +24,8 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  statSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -131,7 +133,12 @@ export function cacheDir(): string {
 export async function knativeValidator(): Promise<string> {
   const dir = cacheDir();
   const bin = path.join(dir, `knative-validate-${sourceHash()}`);
-  if (existsSync(bin)) return bin;
+  if (existsSync(bin)) {
+    // Marks it used, so that pruning (below) keeps what any worktree on this machine still runs.
+    const now = new Date();
+    utimesSync(bin, now, now);
+    return bin;
+  }
   const go = findGo();
   if (!go) {
     throw new Error(
@@ -146,11 +153,15 @@ export async function knativeValidator(): Promise<string> {
   const packages = { built: 0 };
   const log: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(go, ['build', '-mod=readonly', '-trimpath', '-v', '-o', tmp, '.'], {
-      cwd: path.join(ROOT, VALIDATOR_DIR),
-      env: { ...process.env, CGO_ENABLED: '0' },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
+    const child = spawn(
+      go,
+      ['build', '-mod=readonly', '-trimpath', '-buildvcs=false', '-v', '-o', tmp, '.'],
+      {
+        cwd: path.join(ROOT, VALIDATOR_DIR),
+        env: { ...process.env, CGO_ENABLED: '0' },
+        stdio: ['ignore', 'inherit', 'pipe'],
+      },
+    );
     let partial = '';
     child.stderr.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
@@ -183,10 +194,12 @@ export async function knativeValidator(): Promise<string> {
     );
   }
   renameSync(tmp, bin);
-  // Older builds of the validator are dead weight once a new go.sum or source is in.
+  // Builds of other sources (another branch's go.sum) that nothing has run for a fortnight go.
+  const stale = Date.now() - 14 * 24 * 3600_000;
   for (const f of readdirSync(dir)) {
-    if (f.startsWith('knative-validate-') && path.join(dir, f) !== bin && !f.includes('.tmp-'))
-      rmSync(path.join(dir, f), { force: true });
+    const other = path.join(dir, f);
+    if (f.startsWith('knative-validate-') && other !== bin && statSync(other).mtimeMs < stale)
+      rmSync(other, { force: true });
   }
   say(`built ${packages.built} packages in ${seconds()} s`);
   return bin;

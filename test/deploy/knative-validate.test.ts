@@ -120,13 +120,28 @@ describe('Knative Serving validation (knative.dev/serving, as its webhook runs i
     ]);
   });
 
+  it('rejects a readiness probe with a failureThreshold but no period (Knative’s fast start-up probing)', () => {
+    const svc = find('Service', 'create-task');
+    const probe = firstContainer(svc).readinessProbe;
+    delete probe.periodSeconds;
+    probe.failureThreshold = 3;
+    expect(only(validate(svc)).errors).toEqual([
+      expect.objectContaining({
+        field: 'spec.template.spec.containers[0].readinessProbe.failureThreshold',
+        message: 'failureThreshold is disallowed when periodSeconds is zero',
+      }),
+    ]);
+    delete probe.failureThreshold;
+    expect(only(validate(svc)).errors).toEqual([]);
+  });
+
   it('rejects a reserved environment variable and a min-scale over max-scale, each at its field', () => {
     const svc = find('Service', 'create-task');
-    firstContainer(svc).env.push({ name: 'K_SERVICE', value: 'x' });
+    const at = firstContainer(svc).env.push({ name: 'K_SERVICE', value: 'x' }) - 1;
     svc.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale'] = '5';
     svc.spec.template.metadata.annotations['autoscaling.knative.dev/max-scale'] = '2';
     const fields = only(validate(svc)).errors.map((e) => e.field);
-    expect(fields).toContain('spec.template.spec.containers[0].env[11].name');
+    expect(fields).toContain(`spec.template.spec.containers[0].env[${at}].name`);
     expect(fields.some((f) => f.includes('autoscaling.knative.dev/min-scale'))).toBe(true);
   });
 
@@ -192,7 +207,7 @@ describe('Knative Eventing validation (knative.dev/eventing)', () => {
     trigger.spec.filter.attributes = { 'Bad-Name': 'x' };
     trigger.spec.delivery.backoffDelay = 'ten seconds';
     const fields = only(validate(trigger)).errors.map((e) => e.field);
-    expect(fields).toContain('spec.filter.attributes');
+    expect(fields).toContain('spec.filter.attributes[Bad-Name]');
     expect(fields).toContain('spec.delivery.backoffDelay');
   });
 
