@@ -159,9 +159,11 @@ export async function knativeValidator(): Promise<string> {
       {
         cwd: path.join(ROOT, VALIDATOR_DIR),
         env: { ...process.env, CGO_ENABLED: '0' },
-        stdio: ['ignore', 'inherit', 'pipe'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
+    // Our stdout carries the problems and the summary line; everything go says goes to stderr.
+    child.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     let partial = '';
     child.stderr.on('data', (chunk: Buffer) => {
       const lines = (partial + chunk.toString('utf8')).split('\n');
@@ -170,7 +172,7 @@ export async function knativeValidator(): Promise<string> {
         log.push(line);
         // `go build -v` names each package as it compiles it; anything else is go talking.
         if (/^[\w.-]+(\/[\w.~-]+)*$/.test(line)) packages.built++;
-        else if (line.trim()) say(`go: ${line}`);
+        else if (line.trim()) say(line.startsWith('go: ') ? line : `go: ${line}`);
       }
     });
     const beat = setInterval(
