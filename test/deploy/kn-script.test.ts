@@ -118,6 +118,7 @@ describe('knative/kn.sh', () => {
     const text = readFileSync(path.join(ROOT, 'knative/kn.sh'), 'utf8');
     for (const [name, cmd] of services()) {
       if (name !== 'gateway') expect(flag(cmd, '--env'), name).toContain('DATABASE_POOL_MAX=3');
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
       expect(cmd.join(' '), name).toContain('${PULL_SECRET:+--pull-secret $PULL_SECRET}');
     }
     expect(text).toMatch(/IMAGE=dev\.local\/taskwire:dev/);

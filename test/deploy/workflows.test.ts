@@ -141,8 +141,10 @@ describe('the deploy workflow verify step, run against a real Taskwire', () => {
     );
     expect(step, 'a verify step that reads the audit trail').toBeTruthy();
     const script = String(step!.run);
-    expect(script).toContain('base="https://${PUBLIC_HOST}"');
-    return script.replace('base="https://${PUBLIC_HOST}"', 'base="$TEST_BASE"');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+    const publicBase = 'base="https://${PUBLIC_HOST}"';
+    expect(script).toContain(publicBase);
+    return script.replace(publicBase, 'base="$TEST_BASE"');
   }
 
   function runScript(script: string, base: string) {
@@ -162,7 +164,7 @@ describe('the deploy workflow verify step, run against a real Taskwire', () => {
 
   it('passes when a created task reaches the audit trail, and fails within its bound when it does not', async () => {
     server = new ServerProcess({ DATA_DIR: tempDir('tw-verify-'), AUTH_TOKEN: TOKEN });
-    await server.start();
+    await server.start(180_000);
     const script = verifyScript();
     const ok = runScript(script, server.base);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
