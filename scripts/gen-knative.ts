@@ -48,8 +48,11 @@ export const NAMES = {
 export const PLAIN_IMAGE = 'dev.local/taskwire:dev';
 /** Connections of each function's pool (DATABASE_POOL_MAX): the connection budget in DEPLOY.md. */
 export const DATABASE_POOL_MAX = 3;
-/** Connections of each Dapr sidecar's PostgreSQL state store pool (`maxConns`). */
-export const STATE_STORE_MAX_CONNS = 1;
+/**
+ * Connections of each Dapr sidecar's PostgreSQL state store pool (`maxConns`). The component applies
+ * only values above 1; 1 or less means its default, the greater of 4 and the number of CPUs.
+ */
+export const STATE_STORE_MAX_CONNS = 2;
 /** The Role that lets the Dapr sidecar (kubernetes secret store) read exactly Taskwire's Secrets. */
 export const SECRET_READER_ROLE = 'taskwire-secret-reader';
 const KAFKA_BOOTSTRAP = 'taskwire-kafka-kafka-bootstrap.kafka.svc.cluster.local:9092';

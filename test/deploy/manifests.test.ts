@@ -297,7 +297,8 @@ describe('helm chart', () => {
         const state = ofKind(manifests, 'Component').find((c) => c.spec.type === 'state.postgresql');
         if (state) {
           const maxConns = state.spec.metadata.find((m: Manifest) => m.name === 'maxConns')?.value;
-          expect(Number(maxConns), 'the Dapr state store pool').toBeGreaterThanOrEqual(1);
+          // The component applies only values above 1 (else max(4, CPUs)).
+          expect(Number(maxConns), 'the Dapr state store pool').toBeGreaterThanOrEqual(2);
           expect(Number(maxConns), 'the Dapr state store pool').toBeLessThanOrEqual(5);
         }
       });
