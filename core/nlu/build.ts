@@ -1,6 +1,6 @@
+import { askFor } from './clarify/ask';
 import type { DateContext } from './dates';
 import { MaskedText } from './masked-text';
-import { askFor } from './questions';
 import { type Extracted, extractSlots } from './slots';
 import { cleanTarget, cleanTitle } from './title';
 import type { ParseResult, PendingClarification, TaskSlots } from './types';

@@ -3,8 +3,8 @@
  * Pure TypeScript, no I/O. The Claude engine returns the same shape, validated by
  * `ParseResultSchema`.
  */
-export { continueClarification } from './clarify';
-export { type InputFindings, inspectInput } from './inspect';
+export { continueClarification } from './clarify/answer';
+export { type InputFindings, inspectInput, type ScreenedMessage, screenMessage } from './input/screen';
 export { parseUtterance } from './parse';
 export {
   IntentSchema,

@@ -1,7 +1,7 @@
 // When no frame matched: chatter stays chatter, anything that reads like a to-do becomes one.
 
 import { buildCreate, clamp, slotsIn } from '../build';
-import { askFor } from '../questions';
+import { askFor } from '../clarify/ask';
 import { core } from '../sentence';
 import { isTaskVerb } from '../verbs';
 import { type Frame, whole } from './frame';

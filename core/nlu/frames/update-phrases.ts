@@ -1,7 +1,7 @@
 // Edits said as a move or a new state: "push X to Friday", "X is now due Monday", "make it weekly".
 
 import { buildUpdate, type Span, slotsIn } from '../build';
-import { askFor } from '../questions';
+import { askFor } from '../clarify/ask';
 import { core } from '../sentence';
 import { cleanTarget } from '../title';
 import { type Frame, match, TASK_WORD } from './frame';
