@@ -32,8 +32,8 @@ const rows: [string, number, number][] = [];
 for (const none of [0.4, 0.5, 0.6, 0.7])
   for (const override of [0.5, 0.6, 0.7, 0.8, 0.9, 1.01])
     for (const overrideNone of [0.6, 0.8, 0.9, 1.01])
-      for (const doubt of [0.3, 0.5]) {
-        const policy: Policy = { none, override, overrideNone, doubt };
+      for (const respectFrame of [false, true]) {
+        const policy: Policy = { none, override, overrideNone, doubt: 0.5, respectFrame };
         let right = 0;
         let oos = 0;
         let falseActions = 0;

@@ -18,9 +18,11 @@ export interface Policy {
   overrideNone: number;
   /** Below this probability of the frame's own intent, a change is confirmed before it is made. */
   doubt: number;
+  /** A veto needs a probability of `none` at least as high as the frame's own confidence. */
+  respectFrame: boolean;
 }
 
-export const POLICY: Policy = { none: 0.5, override: 0.9, overrideNone: 0.9, doubt: 0.5 };
+export const POLICY: Policy = { none: 0.5, override: 0.9, overrideNone: 0.9, doubt: 0.5, respectFrame: true };
 
 const CHANGES = new Set(['create', 'update', 'complete', 'delete']);
 
@@ -39,7 +41,9 @@ export function decide(
 ): ParseResult {
   const p = scores.probabilities;
   const proposed = readingIntent(framed);
-  if (p.none >= policy.none && proposed !== 'none') return { intent: 'none', confidence: clamp(p.none) };
+  // A frame that is sure of itself ("add …", "remind me to …") needs as sure a classifier to veto it.
+  const vetoAt = policy.respectFrame ? Math.max(policy.none, framed.confidence) : policy.none;
+  if (p.none >= vetoAt && proposed !== 'none') return { intent: 'none', confidence: clamp(p.none) };
   if (scores.top === proposed) return framed;
   const bar = proposed === 'none' ? policy.overrideNone : policy.override;
   if (scores.top !== 'none' && scores.p >= bar) {

@@ -5,6 +5,7 @@
  */
 export { continueClarification } from './clarify/answer';
 export { type InputFindings, inspectInput, type ScreenedMessage, screenMessage } from './input/screen';
+export { daysMentioned } from './mentions';
 export { parseUtterance } from './parse';
 export {
   IntentSchema,
@@ -16,8 +17,10 @@ export {
   TaskSlotsSchema,
 } from './schema';
 export type {
+  DueSaid,
   Intent,
   Missing,
+  OutOfScope,
   ParseOptions,
   ParseResult,
   PendingClarification,

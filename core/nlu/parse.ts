@@ -5,6 +5,7 @@ import { extractFilter } from './filter';
 import { classify } from './frames';
 import { type ScreenedMessage, screened } from './input/screen';
 import { classifyIntent } from './intent/classifier';
+import { outOfScope } from './out-of-scope';
 import { core, type Sentence, toSentence } from './sentence';
 import { isSmallTalk } from './smalltalk';
 import type { ParseOptions, ParseResult, QueryFilter } from './types';
@@ -65,7 +66,10 @@ export function parseOrThrow(text: string | ScreenedMessage, opts: ParseOptions)
   if (message.findings.injection) return { intent: 'none', confidence: 0.95 };
   if (message.bulk) return bulkConfirmation(lower, message.bulk.operation, ctx);
   const sentence = toSentence(clean);
-  return decide(readFrames(sentence, lower, ctx), classifyIntent(clean), sentence, ctx);
+  const result = decide(readFrames(sentence, lower, ctx), classifyIntent(clean), sentence, ctx);
+  if (result.intent !== 'none') return result;
+  const elsewhere = outOfScope(sentence, ctx);
+  return elsewhere ? { ...result, outOfScope: elsewhere } : result;
 }
 
 /** What the rule frames make of the sentence on their own. */

@@ -84,6 +84,8 @@ export const TEMPLATES: Record<Group, string[]> = {
     '[{ask}] (add|create|make) (a|an|one)? ({priority}|{tag}|quick|new|recurring|daily|weekly) (task|reminder|to do|todo)[ to {chore}| for {when}]',
     '[{ask}] add a (task|reminder|to do) (to|for|about) {chore} [{when}]',
     '{thing} (is|are) due {when}',
+    '(the |my |our )?(sink|tap|toilet|car|fridge|roof|printer|dishwasher|heater|boiler|window|bike tire|smoke alarm|gate|shower) (is|are|keeps) (leaking|broken|making a noise|not working|dead|flat|clogged|beeping|stuck|cracked)',
+    '(the |my )?(car|passport|license|insurance|membership|prescription|library card) (expires|runs out|is due for renewal) {when}',
     '(the )?{thing} (is|are) (due|happening|coming up|on) {when}',
     '[{ask}] remind me (about something|of something)',
     'text {person} about {event} {when}',
