@@ -1,5 +1,6 @@
 /**
- * Parse latency of the offline NLU parser per utterance, warm, over the whole labelled corpus.
+ * Parse latency of the offline NLU parser per utterance (screening, classifier, frames and slots),
+ * warm, over every labelled split: train, dev and test.
  *
  *   node --import tsx bench/nlu.ts [--rounds 20]
  *
@@ -20,15 +21,17 @@ interface Entry {
   expect: { intent: string };
 }
 
-const dir = join(import.meta.dirname, '..', 'core', 'nlu', 'corpus');
-const corpus: Entry[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.jsonl'))
-  .flatMap((f) =>
-    readFileSync(join(dir, f), 'utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as Entry),
-  );
+const root = join(import.meta.dirname, '..', 'core', 'nlu', 'corpus');
+const corpus: Entry[] = ['train', 'dev', 'test'].flatMap((split) =>
+  readdirSync(join(root, split))
+    .filter((f) => f.endsWith('.jsonl') && f !== 'dialogues.jsonl')
+    .flatMap((f) =>
+      readFileSync(join(root, split, f), 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Entry),
+    ),
+);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;

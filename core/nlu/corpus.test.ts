@@ -17,7 +17,7 @@ interface CorpusEntry {
 const corpus: CorpusEntry[] = ['train', 'dev'].flatMap((split) => {
   const dir = join(import.meta.dirname, 'corpus', split);
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
+    .filter((f) => f.endsWith('.jsonl') && f !== 'dialogues.jsonl')
     .sort()
     .flatMap((file) =>
       readFileSync(join(dir, file), 'utf8')
