@@ -11,9 +11,11 @@ import listTasks from './list-tasks';
 import notifications from './notifications';
 import onTaskCompleted from './on-task-completed';
 import purgeTrash from './purge-trash';
+import pushSubscriptions from './push-subscriptions';
 import restoreTask from './restore-task';
 import scheduleReminders from './schedule-reminders';
 import sendNotification from './send-notification';
+import sendPush from './send-push';
 import series from './series';
 import settings from './settings';
 import taskStream from './task-stream';
@@ -37,6 +39,8 @@ export const FUNCTIONS: readonly TaskwireFunction[] = [
   fireReminders,
   sendNotification,
   deliverEmail,
+  pushSubscriptions,
+  sendPush,
   notifications,
   chat,
   taskStream,

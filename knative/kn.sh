@@ -773,6 +773,94 @@ kn service create deliver-email -n "$NS" --force \
 kubectl -n "$NS" patch ksvc deliver-email --type json -p '[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem","value":true}]'
 kn source ping create deliver-email-tick -n "$NS" --schedule '* * * * *' --data '{"tick":"deliver-email"}' --sink "http://deliver-email.$NS.svc.cluster.local/tick"
 
+# push-subscriptions: Web Push: hands browsers the server's VAPID public key, and stores or removes their subscriptions.
+kn service create push-subscriptions -n "$NS" --force \
+  --image "$IMAGE" \
+  ${PULL_SECRET:+--pull-secret "$PULL_SECRET"} \
+  --cluster-local \
+  --service-account taskwire \
+  --port http1:8080 \
+  --label app.kubernetes.io/name=push-subscriptions \
+  --label app.kubernetes.io/part-of=taskwire \
+  --label app.kubernetes.io/component=function \
+  --env FUNCTION=push-subscriptions \
+  --env BUS=knative \
+  --env TICKS=external \
+  --env HOST=0.0.0.0 \
+  --env NODE_ENV=production \
+  --env DATABASE_POOL_MAX=3 \
+  --env DAPR_ENABLED=true \
+  --env DAPR_SECRET_STORE=taskwire-secrets \
+  --env DAPR_SECRETS=DATABASE_URL=taskwire-database/url,AUTH_TOKEN=taskwire-auth/token \
+  --env-from cm:taskwire-config \
+  --scale-min 0 \
+  --scale-max 10 \
+  --scale-target 50 \
+  --annotation-revision dapr.io/enabled=true \
+  --annotation-revision dapr.io/app-id=push-subscriptions \
+  --annotation-revision dapr.io/app-port=8080 \
+  --annotation-revision dapr.io/metrics-port=9095 \
+  --annotation-revision dapr.io/config=taskwire \
+  --annotation-revision dapr.io/sidecar-cpu-request=25m \
+  --annotation-revision dapr.io/sidecar-memory-request=64Mi \
+  --annotation-revision dapr.io/sidecar-cpu-limit=500m \
+  --annotation-revision dapr.io/sidecar-memory-limit=256Mi \
+  --request cpu=50m,memory=128Mi \
+  --limit cpu=1,memory=384Mi \
+  --probe-readiness http::8080:/ready \
+  --probe-liveness http::8080:/live \
+  --user 10001 \
+  --security-context strict \
+  --mount /tmp=ed:tmp \
+  --timeout 300
+kubectl -n "$NS" patch ksvc push-subscriptions --type json -p '[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem","value":true}]'
+
+# send-push: Pushes due reminders to every subscribed browser (Web Push: VAPID, aes128gcm), retrying on a schedule, never twice.
+kn service create send-push -n "$NS" --force \
+  --image "$IMAGE" \
+  ${PULL_SECRET:+--pull-secret "$PULL_SECRET"} \
+  --cluster-local \
+  --service-account taskwire \
+  --port http1:8080 \
+  --label app.kubernetes.io/name=send-push \
+  --label app.kubernetes.io/part-of=taskwire \
+  --label app.kubernetes.io/component=function \
+  --env FUNCTION=send-push \
+  --env BUS=knative \
+  --env TICKS=timer \
+  --env HOST=0.0.0.0 \
+  --env NODE_ENV=production \
+  --env DATABASE_POOL_MAX=3 \
+  --env DAPR_ENABLED=true \
+  --env DAPR_SECRET_STORE=taskwire-secrets \
+  --env DAPR_SECRETS=DATABASE_URL=taskwire-database/url,AUTH_TOKEN=taskwire-auth/token \
+  --env-from cm:taskwire-config \
+  --scale-min 1 \
+  --scale-max 10 \
+  --scale-target 50 \
+  --annotation-revision dapr.io/enabled=true \
+  --annotation-revision dapr.io/app-id=send-push \
+  --annotation-revision dapr.io/app-port=8080 \
+  --annotation-revision dapr.io/metrics-port=9095 \
+  --annotation-revision dapr.io/config=taskwire \
+  --annotation-revision dapr.io/sidecar-cpu-request=25m \
+  --annotation-revision dapr.io/sidecar-memory-request=64Mi \
+  --annotation-revision dapr.io/sidecar-cpu-limit=500m \
+  --annotation-revision dapr.io/sidecar-memory-limit=256Mi \
+  --request cpu=50m,memory=128Mi \
+  --limit cpu=1,memory=384Mi \
+  --probe-readiness http::8080:/ready \
+  --probe-liveness http::8080:/live \
+  --user 10001 \
+  --security-context strict \
+  --mount /tmp=ed:tmp \
+  --timeout 300
+kubectl -n "$NS" patch ksvc send-push --type json -p '[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem","value":true}]'
+kn trigger create send-push-reminder-due-v1 -n "$NS" --broker taskwire --filter type=dev.taskwire.reminder.due.v1 --sink ksvc:send-push
+kubectl -n "$NS" patch trigger send-push-reminder-due-v1 --type merge -p '{"spec":{"delivery":{"retry":5,"backoffPolicy":"exponential","backoffDelay":"PT0.2S","deadLetterSink":{"ref":{"apiVersion":"serving.knative.dev/v1","kind":"Service","name":"dead-letters"},"uri":"/knative/dead-letters"}}}}'
+kubectl -n "$NS" annotate trigger send-push-reminder-due-v1 --overwrite kafka.eventing.knative.dev/delivery.order=unordered
+kn source ping create send-push-tick -n "$NS" --schedule '* * * * *' --data '{"tick":"send-push"}' --sink "http://send-push.$NS.svc.cluster.local/tick"
+
 # notifications: The bell: lists notifications and marks them read.
 kn service create notifications -n "$NS" --force \
   --image "$IMAGE" \

@@ -18,6 +18,7 @@ import type { EventBus } from '../core/ports/bus';
 import { type Clock, systemClock } from '../core/ports/clock';
 import type { Mailer } from '../core/ports/mail';
 import type { StateStore } from '../core/ports/state';
+import { expirePushLeases } from '../core/push/queue';
 
 import { SettingsStore } from '../core/settings/settings';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
@@ -147,6 +148,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     // One process opens PGlite: the claims a dead predecessor held are free at once.
     await releaseOutboxClaims(database);
     await expireEmailLeases(database.db);
+    await expirePushLeases(database.db);
   }
   relay.start();
   if (opts.runTicks !== false) scheduler.start();

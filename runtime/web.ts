@@ -17,6 +17,18 @@ const TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
+/**
+ * The service worker lives at the root, so its scope is the whole app (a worker's scope is at most
+ * its own directory). It and the manifest are revalidated on every load, so a new version reaches
+ * browsers at once; hashed assets never change.
+ */
+const REVALIDATED = new Set(['/sw.js', '/manifest.webmanifest']);
+
+function cacheControl(p: string, asset: Asset): string {
+  if (REVALIDATED.has(p)) return 'no-cache';
+  return asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600';
+}
+
 interface Asset {
   body: Buffer;
   gzip?: Buffer;
@@ -43,7 +55,7 @@ export function mountWeb(app: Hono, dir: string): boolean {
   for (const rel of files(dir)) {
     const body = readFileSync(path.join(dir, rel));
     const type = TYPES[path.extname(rel)] ?? 'application/octet-stream';
-    const compressible = /^(text|application\/json|image\/svg)/.test(type) && body.length > 1024;
+    const compressible = /^(text|application\/(manifest\+)?json|image\/svg)/.test(type) && body.length > 1024;
     assets.set(`/${rel.split(path.sep).join('/')}`, {
       body,
       ...(compressible ? { gzip: gzipSync(body, { level: 9 }) } : {}),
@@ -70,11 +82,7 @@ export function mountWeb(app: Hono, dir: string): boolean {
     const asset = assets.get(p);
     const accept = c.req.header('accept-encoding');
     if (asset && p !== '/index.html') {
-      return send(
-        accept,
-        asset,
-        asset.immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
-      );
+      return send(accept, asset, cacheControl(p, asset));
     }
     if (p.startsWith('/assets/')) return next();
     return send(accept, index, 'no-cache');

@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { z } from 'zod';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -5,6 +6,20 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const boolish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Seconds between retries, e.g. `60,300,900`; the delivery fails after the last one. */
+const retryDelays = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const delays = v.split(',').map((x) => Number(x.trim()));
+      if (delays.some((d) => !Number.isFinite(d) || d < 0)) {
+        ctx.addIssue({ code: 'custom', message: 'comma-separated seconds, e.g. 60,300,900' });
+        return z.NEVER;
+      }
+      return delays;
+    });
 
 const optionalString = z
   .string()
@@ -61,17 +76,18 @@ export const EnvSchema = z
     RESEND_BASE_URL: optionalString,
     MAIL_FROM: z.string().min(3).default('Taskwire <reminders@taskwire.localhost>'),
     /** Seconds before each email retry; the reminder fails after the last one. */
-    EMAIL_RETRY_DELAYS: z
-      .string()
-      .default('60,300,900')
-      .transform((v, ctx) => {
-        const delays = v.split(',').map((x) => Number(x.trim()));
-        if (delays.some((d) => !Number.isFinite(d) || d < 0)) {
-          ctx.addIssue({ code: 'custom', message: 'comma-separated seconds, e.g. 60,300,900' });
-          return z.NEVER;
-        }
-        return delays;
-      }),
+    EMAIL_RETRY_DELAYS: retryDelays('60,300,900'),
+    /**
+     * Web Push (RFC 8292) application server keys: the public key as the browser's
+     * `applicationServerKey` (base64url, an uncompressed P-256 point) and the private key (base64url,
+     * 32 bytes). Unset: a pair is made once and kept in the database.
+     */
+    VAPID_PUBLIC_KEY: optionalString,
+    VAPID_PRIVATE_KEY: optionalString,
+    /** Who runs this server, for push services (`mailto:` or `https:`); some (Apple's) require a real one. */
+    VAPID_SUBJECT: optionalString,
+    /** Seconds before each retry of a push the push service did not take; the push fails after the last one. */
+    PUSH_RETRY_DELAYS: retryDelays('60,300,900'),
     /**
      * How events travel between processes: \`memory\` (one process: \`npm start\`), \`kafka\`
      * (KAFKA_BROKERS), \`knative\` (publish to K_SINK, receive Trigger deliveries), \`dapr\` (sidecar pub/sub).
@@ -178,6 +194,15 @@ export const EnvSchema = z
         message: 'BUS=knative needs K_SINK (injected by a SinkBinding)',
       });
     }
+    const vapid = vapidProblem(env.VAPID_PUBLIC_KEY, env.VAPID_PRIVATE_KEY);
+    if (vapid) ctx.addIssue({ code: 'custom', path: [vapid.field], message: vapid.message });
+    if (env.VAPID_SUBJECT && !/^(mailto:|https:\/\/)\S+$/.test(env.VAPID_SUBJECT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['VAPID_SUBJECT'],
+        message: 'a mailto: or https: URL, e.g. mailto:admin@example.org',
+      });
+    }
     if (!env.isLoopback && !env.AUTH_TOKEN) {
       ctx.addIssue({
         code: 'custom',
@@ -188,6 +213,33 @@ export const EnvSchema = z
   });
 
 export type Env = z.output<typeof EnvSchema>;
+
+/** Why the configured VAPID pair is unusable (both or neither, the right sizes, a matching pair), or null. */
+function vapidProblem(publicKey?: string, privateKey?: string): { field: string; message: string } | null {
+  if (!publicKey && !privateKey) return null;
+  if (!publicKey || !privateKey) {
+    return {
+      field: publicKey ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY',
+      message: 'set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together (or neither: a pair is made and kept)',
+    };
+  }
+  const pub = Buffer.from(publicKey, 'base64url');
+  if (pub.length !== 65 || pub[0] !== 4) {
+    return { field: 'VAPID_PUBLIC_KEY', message: 'base64url of an uncompressed P-256 point (65 bytes)' };
+  }
+  const priv = Buffer.from(privateKey, 'base64url');
+  if (priv.length !== 32) return { field: 'VAPID_PRIVATE_KEY', message: 'base64url of 32 bytes' };
+  try {
+    const ecdh = createECDH('prime256v1');
+    ecdh.setPrivateKey(priv);
+    if (!ecdh.getPublicKey().equals(pub)) {
+      return { field: 'VAPID_PUBLIC_KEY', message: 'is not the public key of VAPID_PRIVATE_KEY' };
+    }
+  } catch {
+    return { field: 'VAPID_PRIVATE_KEY', message: 'is not a P-256 private key' };
+  }
+  return null;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

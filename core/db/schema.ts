@@ -256,3 +256,57 @@ export const emailDeliveries = pgTable(
   },
   (t) => [index('email_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
 );
+
+/** The Web Push application server keys (RFC 8292), made once when none are configured (one row). */
+export const pushVapidKeys = pgTable('push_vapid_keys', {
+  id: text('id').primaryKey(),
+  /** base64url of the uncompressed P-256 point: the browsers' `applicationServerKey`. */
+  publicKey: text('public_key').notNull(),
+  /** base64url of the 32-byte private scalar. */
+  privateKey: text('private_key').notNull(),
+  createdAt: instant('created_at').notNull(),
+});
+
+/** A browser's push subscription (its `PushSubscription`): where to push and the keys to encrypt for. */
+export const pushSubscriptions = pgTable('push_subscriptions', {
+  id: uuid('id').primaryKey(),
+  endpoint: text('endpoint').notNull().unique(),
+  p256dh: text('p256dh').notNull(),
+  auth: text('auth').notNull(),
+  expirationTime: instant('expiration_time'),
+  createdAt: instant('created_at').notNull(),
+  updatedAt: instant('updated_at').notNull(),
+});
+
+/**
+ * One push of a reminder (or digest) to one subscription. Like an email: the attempt is recorded
+ * before the push service is called, so an attempt cut off mid-request is never repeated.
+ */
+export const pushDeliveries = pgTable(
+  'push_deliveries',
+  {
+    id: uuid('id').primaryKey(),
+    /** Null once the subscription is gone; the row stays as the record of what happened. */
+    subscriptionId: uuid('subscription_id').references(() => pushSubscriptions.id, { onDelete: 'set null' }),
+    /** The reminder.due event this push announces: one push per (subscription, event). */
+    sourceEventId: text('source_event_id').notNull(),
+    reminderIds: jsonb('reminder_ids').notNull().default(sql`'[]'::jsonb`),
+    taskIds: jsonb('task_ids').notNull().default(sql`'[]'::jsonb`),
+    /** The message before encryption (a fresh key and salt are used for every attempt). */
+    payload: jsonb('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: instant('next_attempt_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: instant('lease_until'),
+    /** The push service's answer to the last attempt (HTTP status), when there was one. */
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+    createdAt: instant('created_at').notNull(),
+    sentAt: instant('sent_at'),
+  },
+  (t) => [
+    uniqueIndex('push_deliveries_once_uq').on(t.subscriptionId, t.sourceEventId),
+    index('push_deliveries_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);

@@ -53,6 +53,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['type', 'consumer'] as const,
     registers: [registry],
   });
+  const pushDeliveries = new Counter({
+    name: 'taskwire_push_deliveries_total',
+    help: 'Push attempts by outcome: sent, retried, gone (subscription removed), failed (for good)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
   const outboxPending = new Gauge({
     name: 'taskwire_outbox_pending',
     help: 'Outbox rows not yet published (sampled by the relay)',
@@ -69,6 +75,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     eventsDuplicate,
     eventsStale,
     outboxPending,
+    pushDeliveries,
   };
 }
 
