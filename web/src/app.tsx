@@ -11,11 +11,13 @@ import { NewTaskDialog } from './features/task-form/new-task-dialog';
 import { TaskDetailDialog } from './features/task-form/task-detail-dialog';
 import { TasksPanel } from './features/tasks/tasks-panel';
 import { TrashDialog } from './features/trash/trash-dialog';
+import { watchReminders } from './lib/push';
 import { browserTimeZone, knownTimeZones } from './lib/time';
 import { createChatStore } from './stores/chat-store';
 import { createClock } from './stores/clock';
 import { createLiveStream, type LiveStreamOptions } from './stores/live-stream';
 import { createNotificationStore } from './stores/notification-store';
+import { createPushStore, type PushPlatform } from './stores/push-store';
 import { createRouter } from './stores/router';
 import { createSettingsStore } from './stores/settings-store';
 import { createTaskStore } from './stores/task-store';
@@ -27,6 +29,7 @@ export interface AppProps {
   fetch?: typeof fetch;
   EventSource?: LiveStreamOptions['EventSource'];
   storage?: Storage;
+  push?: PushPlatform;
 }
 
 function safeStorage(): Storage | undefined {
@@ -43,11 +46,13 @@ export function App(props: AppProps) {
   const tokens = createTokenStore(storage);
   const [needsToken, setNeedsToken] = createSignal(false);
   const [hasToken, setHasToken] = createSignal(!!tokens.get());
-  const api = createApi({
+  const baseApi = createApi({
     token: tokens,
     onUnauthorized: () => setNeedsToken(true),
     ...(props.fetch ? { fetch: props.fetch } : {}),
   });
+  // Push is offered when this tab first sets a reminder, never on load.
+  const api = watchReminders(baseApi, () => offerPush());
   const zone = browserTimeZone();
   const zones = knownTimeZones();
 
@@ -62,6 +67,23 @@ export function App(props: AppProps) {
 
   const showError = (message: string) => toasts.push({ tone: 'error', title: message });
   const openTask = (id: string) => router.navigate(`/tasks/${encodeURIComponent(id)}`);
+  const push = createPushStore({
+    api: baseApi,
+    ...(storage ? { storage } : {}),
+    ...(props.push ? { platform: props.push } : {}),
+    onOpen: (path) => router.navigate(path),
+  });
+
+  function offerPush(): void {
+    if (!push.takeOffer()) return;
+    toasts.push({
+      tone: 'info',
+      title: 'Get reminders even when Taskwire is closed?',
+      body: 'Turn on notifications for this device (you can change it in Settings).',
+      durationMs: 20_000,
+      action: { label: 'Turn on', run: () => void push.enable() },
+    });
+  }
 
   const chat = createChatStore({
     api,
@@ -113,6 +135,7 @@ export function App(props: AppProps) {
     void notifications.load();
     void chat.loadHistory();
     stream.start();
+    void push.start();
   });
   onCleanup(() => stream.stop());
 
@@ -228,6 +251,7 @@ export function App(props: AppProps) {
             browserZone={zone}
             zones={zones}
             hasToken={hasToken()}
+            push={push}
             onSave={settings.save}
             onForgetToken={() => {
               tokens.set(null);

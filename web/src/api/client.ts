@@ -5,6 +5,7 @@ import type {
   Conversation,
   FieldError,
   NotificationList,
+  PushSubscriptionJson,
   Settings,
   SettingsInput,
   Task,
@@ -156,6 +157,12 @@ export function createApi(options: ApiOptions = {}) {
     listNotifications: () => request<NotificationList>('GET', '/notifications'),
     readNotification: (id: string) => request<AppNotification>('POST', `/notifications/${enc(id)}/read`),
     readAllNotifications: () => request<unknown>('POST', '/notifications/read-all'),
+    /** The server's VAPID public key: the `applicationServerKey` browsers subscribe with. */
+    pushKey: () => request<{ publicKey: string }>('GET', '/push/key'),
+    subscribePush: (subscription: PushSubscriptionJson) =>
+      request<unknown>('POST', '/push/subscriptions', { body: subscription }),
+    unsubscribePush: (endpoint: string) =>
+      request<void>('DELETE', '/push/subscriptions', { body: { endpoint } }),
     /** EventSource cannot send headers, so the token travels as `access_token`. */
     streamUrl: () => {
       const bearer = token?.get();

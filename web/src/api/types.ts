@@ -159,3 +159,10 @@ export interface FieldError {
   field: string;
   message: string;
 }
+
+/** A browser's push subscription, as `PushSubscription.toJSON()` gives it (POST /api/push/subscriptions). */
+export interface PushSubscriptionJson {
+  endpoint: string;
+  expirationTime?: number | null;
+  keys: { p256dh: string; auth: string };
+}

@@ -20,10 +20,11 @@ export function createToastStore(options: { durationMs?: number } = {}) {
     setItems((list) => list.filter((t) => t.id !== id));
   }
 
-  function push(toast: Omit<Toast, 'id'>): number {
+  /** `durationMs` overrides how long it stays (a question deserves longer than a confirmation). */
+  function push({ durationMs, ...toast }: Omit<Toast, 'id'> & { durationMs?: number }): number {
     const id = nextId++;
     setItems((list) => [...list.slice(-3), { ...toast, id }]);
-    setTimeout(() => dismiss(id), toast.tone === 'reminder' ? duration * 2 : duration);
+    setTimeout(() => dismiss(id), durationMs ?? (toast.tone === 'reminder' ? duration * 2 : duration));
     return id;
   }
 

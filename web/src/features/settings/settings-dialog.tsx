@@ -1,13 +1,17 @@
 import { createSignal, For, Show } from 'solid-js';
 import type { ReminderChannel, Settings, SettingsInput } from '../../api/types';
 import { Dialog } from '../../components/dialog';
+import type { PushStore } from '../../stores/push-store';
 import { createFormErrors } from '../task-form/form-errors';
+import { PushToggle } from './push-toggle';
 
 export interface SettingsDialogProps {
   settings: Settings | null;
   browserZone: string;
   zones: string[];
   hasToken: boolean;
+  /** This browser's push subscription (a toggle that acts at once). */
+  push?: PushStore;
   onSave: (input: SettingsInput) => Promise<unknown>;
   onForgetToken: () => void;
   onClose: () => void;
@@ -128,6 +132,7 @@ export function SettingsDialog(props: SettingsDialogProps) {
             by email
           </label>
         </fieldset>
+        <Show when={props.push}>{(push) => <PushToggle push={push()} />}</Show>
         <Show when={props.hasToken}>
           <p class="hint">
             This browser keeps an access token for the server.{' '}
