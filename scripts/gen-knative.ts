@@ -313,17 +313,12 @@ function cronBinding(m: FunctionModel) {
 }
 
 /** Resiliency of one function: its delivery spec bounds the sidecar's retries of its deliveries. */
-export function resiliency(m: FunctionModel, all: readonly FunctionModel[]) {
+export function resiliency(m: FunctionModel) {
   const delaySeconds = Number(m.delivery.backoffDelay.slice(2, -1));
   const delivery =
     m.delivery.backoffPolicy === 'linear'
       ? { policy: 'constant', duration: `${Math.max(delaySeconds, 0.1)}s`, maxRetries: m.delivery.retry + 3 }
       : { policy: 'exponential', maxInterval: '60s', maxRetries: m.delivery.retry + 3 };
-  const apps = Object.fromEntries(
-    all
-      .filter((o) => o.http && o.id !== m.id)
-      .map((o) => [o.id, { timeout: 'invoke', retry: 'invoke', circuitBreaker: 'app' }]),
-  );
   return {
     apiVersion: 'dapr.io/v1alpha1',
     kind: 'Resiliency',
@@ -331,24 +326,16 @@ export function resiliency(m: FunctionModel, all: readonly FunctionModel[]) {
     scopes: [m.id],
     spec: {
       policies: {
-        timeouts: { general: '10s', publish: '15s', invoke: '30s', delivery: '60s' },
+        timeouts: { general: '10s', publish: '15s', delivery: '60s' },
         retries: {
           delivery,
           sidecar: { policy: 'exponential', maxInterval: '5s', maxRetries: 5 },
-          invoke: {
-            policy: 'exponential',
-            maxInterval: '5s',
-            maxRetries: 3,
-            matching: { httpStatusCodes: '429,502-504' },
-          },
         },
         circuitBreakers: {
           component: { maxRequests: 1, interval: '30s', timeout: '30s', trip: 'consecutiveFailures > 5' },
-          app: { maxRequests: 1, interval: '30s', timeout: '15s', trip: 'consecutiveFailures > 5' },
         },
       },
       targets: {
-        ...(Object.keys(apps).length ? { apps } : {}),
         components: {
           [NAMES.pubsub]: {
             outbound: { timeout: 'publish', retry: 'sidecar', circuitBreaker: 'component' },
@@ -573,7 +560,7 @@ export function renderDeployFiles(models = deploymentModel()): Map<string, strin
     const subs = subscriptionResources(m);
     if (subs.length) files.set(`dapr/subscriptions/${m.id}.yaml`, yamlDocs(subs));
   }
-  files.set('dapr/policies/resiliency.yaml', yamlDocs(models.map((m) => resiliency(m, models))));
+  files.set('dapr/policies/resiliency.yaml', yamlDocs(models.map((m) => resiliency(m))));
   files.set(
     'dapr/components/pubsub.yaml',
     yamlDocs([
@@ -607,7 +594,7 @@ export function renderDeployFiles(models = deploymentModel()): Map<string, strin
         functions: models.map((m) => ({
           ...m,
           subscriptions: daprSubscriptions(m),
-          resiliency: resiliency(m, models).spec,
+          resiliency: resiliency(m).spec,
         })),
       },
       { lineWidth: 0 },

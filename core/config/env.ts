@@ -125,8 +125,6 @@ export const EnvSchema = z
     DAPR_SECRETS: optionalString,
     /** `programmatic`: GET /dapr/subscribe lists the subscriptions; `declarative`: Subscription resources do. */
     DAPR_SUBSCRIPTIONS: z.enum(['programmatic', 'declarative']).default('programmatic'),
-    /** Calls between functions (chat → task functions) go through Dapr service invocation. */
-    DAPR_INVOKE: boolish.default(false),
   })
   .transform((env) => ({
     ...env,

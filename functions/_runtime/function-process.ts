@@ -22,7 +22,7 @@ import type { TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import { createFunctionApp } from './http-app';
 import { deliverBatchInProcess, deliverInProcess } from './invoke';
-import { createBus, createInvoker, createStateStore, mountRuntimeRoutes, sidecarReadiness } from './profiles';
+import { createBus, createStateStore, mountRuntimeRoutes, sidecarReadiness } from './profiles';
 import { TickScheduler } from './tick-scheduler';
 
 export class StartError extends Error {
@@ -119,7 +119,6 @@ export async function startFunction(
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
-    services: { invoker: createInvoker(env) },
     onClose: (cleanup) => closers.push(cleanup),
   };
   const deadLetters = databaseDeadLetters(database);

@@ -6,7 +6,6 @@ import { DaprBus } from '../../core/adapters/bus/dapr';
 import type { KafkaBusOptions } from '../../core/adapters/bus/kafka';
 import { KnativeBus } from '../../core/adapters/bus/knative';
 import { MemoryBus } from '../../core/adapters/bus/memory';
-import { daprInvoker, type ServiceInvoker } from '../../core/adapters/dapr/invoke';
 import { cronBindingName } from '../../core/adapters/dapr/names';
 import { type DaprSidecar, sidecarFromEnv } from '../../core/adapters/dapr/sidecar';
 import { DaprSecretStore, withSecretsFrom } from '../../core/adapters/secrets/dapr';
@@ -137,11 +136,6 @@ export function createStateStore(env: Env, database: Database, clock: Clock): St
   return daprEnabled(env)
     ? new DaprStateStore(sidecarFromEnv(env), env.DAPR_STATE_STORE)
     : new DatabaseStateStore(database, clock);
-}
-
-/** Calls between functions through Dapr service invocation, when DAPR_INVOKE is on. */
-export function createInvoker(env: Env): ServiceInvoker | undefined {
-  return env.DAPR_INVOKE ? daprInvoker(sidecarFromEnv(env)) : undefined;
 }
 
 /** The function a Trigger delivered to, from its address (`http://audit-sink.taskwire.svc.cluster.local/`). */
