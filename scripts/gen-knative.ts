@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { celMatchTypes, deliveryPath } from '../core/adapters/bus/dapr';
-import { DEAD_LETTER_TOPIC, TOPICS } from '../core/events/define-event';
+import { TOPICS } from '../core/events/define-event';
 import { KNATIVE_DEAD_LETTER_PATH } from '../functions/_runtime/profiles';
 import { deadLetterService, deploymentModel, type FunctionModel } from './deploy-model';
 
@@ -277,8 +277,8 @@ export function daprSubscriptions(m: FunctionModel) {
   return [...byTopic].map(([topic, types]) => ({
     pubsubname: pubsub,
     topic,
+    // No deadLetterTopic: the function records its dead letters itself (see DaprBus).
     routes: { rules: [{ match: celMatchTypes([...types].sort()), path: deliveryPath(pubsub, topic) }] },
-    deadLetterTopic: DEAD_LETTER_TOPIC,
   }));
 }
 
@@ -559,8 +559,10 @@ export function renderDeployFiles(models = deploymentModel()): Map<string, strin
     if (m.tick) files.set(`dapr/bindings/${m.tick.binding}.yaml`, yamlDocs(cronBinding(m)));
     const subs = subscriptionResources(m);
     if (subs.length) files.set(`dapr/subscriptions/${m.id}.yaml`, yamlDocs(subs));
+    // One file per Resiliency: daprd (1.16) reads only the first document of a local Resiliency
+    // file (components and subscriptions may share a file; Resiliency may not).
+    files.set(`dapr/policies/${m.id}.yaml`, yamlDocs([resiliency(m)]));
   }
-  files.set('dapr/policies/resiliency.yaml', yamlDocs(models.map((m) => resiliency(m))));
   files.set(
     'dapr/components/pubsub.yaml',
     yamlDocs([

@@ -117,6 +117,8 @@ export const EnvSchema = z
     DAPR_PUBSUB_NAME: z.string().min(1).default('taskwire-pubsub'),
     /** The pub/sub component for broadcast subscriptions (one consumer group per instance). */
     DAPR_BROADCAST_PUBSUB_NAME: z.string().min(1).default('taskwire-broadcast'),
+    /** Prepended to every topic published and subscribed through Dapr (test runs share one broker). */
+    DAPR_TOPIC_PREFIX: z.string().default(''),
     /** The state store component (conversation state, caches). */
     DAPR_STATE_STORE: z.string().min(1).default('taskwire-state'),
     /** When set, secrets listed in DAPR_SECRETS are read from this secret store at start-up. */

@@ -13,6 +13,7 @@ import { DaprStateStore } from '../../core/adapters/state/dapr';
 import { DatabaseStateStore } from '../../core/adapters/state/database';
 import type { Env } from '../../core/config/env';
 import type { Database } from '../../core/db/client';
+import { definitionOf } from '../../core/events/catalog';
 import type { TaskwireEvent } from '../../core/events/define-event';
 import { fromHttp } from '../../core/events/http-binding';
 import type { Logger } from '../../core/observability/logger';
@@ -53,10 +54,19 @@ export function createBus(ctx: BusContext): EventBus {
         metrics,
         appToken: env.APP_API_TOKEN,
         declarative: env.DAPR_SUBSCRIPTIONS === 'declarative',
+        ...(env.DAPR_TOPIC_PREFIX ? { topicOf: prefixedTopic(env.DAPR_TOPIC_PREFIX) } : {}),
       });
     default:
       throw new Error(`BUS=${env.BUS} is not available in this build`);
   }
+}
+
+/** The catalog's topic of an event type, behind a prefix. */
+function prefixedTopic(prefix: string): (type: string) => string | undefined {
+  return (type) => {
+    const topic = definitionOf(type)?.topic;
+    return topic && `${prefix}${topic}`;
+  };
 }
 
 /** The Kafka bus's settings from the environment (KAFKA_*), without its logger and sinks. */
