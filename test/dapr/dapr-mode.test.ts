@@ -5,6 +5,7 @@
  * store, fire-reminders ticks on a cron binding, DATABASE_URL comes from the secret store, and a
  * consumer that keeps failing is retried by the Resiliency policy, then dead-lettered.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -385,6 +386,48 @@ describe('the Dapr mode against a real daprd', { timeout: 120_000 }, () => {
       30_000,
     );
     expect(await auditOf(poison.body.id)).toEqual([]);
+  });
+});
+
+describe('a rejected event on the real sidecar', { timeout: 60_000 }, () => {
+  it('an event the consumer rejects (4xx) is answered DROP: dead-lettered after one attempt, not retried', async () => {
+    const subject = randomUUID();
+    // Published as any producer would, through a sidecar's publish API: a task.created without its task.
+    const res = await fetch(
+      `${mode.process('create-task').sidecar.url}/v1.0/publish/taskwire-pubsub/${resources.prefix}task-events?metadata.partitionKey=${subject}`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/cloudevents+json', 'dapr-api-token': 'test-dapr-api-token' },
+        body: JSON.stringify({
+          specversion: '1.0',
+          id: randomUUID(),
+          source: '/taskwire/tests/malformed',
+          type: 'dev.taskwire.task.created.v1',
+          subject,
+          datacontenttype: 'application/json',
+          data: { actor: 'test' },
+        }),
+      },
+    );
+    expect(res.status).toBe(204);
+    const dead = await waitFor(
+      'the dead letter of the malformed event',
+      async () =>
+        (
+          await api<{
+            deadLetters: {
+              consumer: string;
+              attempts: number;
+              status: number | null;
+              event: { subject: string };
+            }[];
+          }>('/api/dead-letters')
+        ).body.deadLetters.filter((d) => d.event.subject === subject),
+      (ds) => ds.length >= 1,
+      30_000,
+    );
+    expect(dead.find((d) => d.consumer === 'audit-sink')).toMatchObject({ attempts: 1 });
+    expect(dead.every((d) => d.status !== null && d.status >= 400 && d.status < 500)).toBe(true);
   });
 });
 
