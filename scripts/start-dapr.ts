@@ -66,6 +66,8 @@ class UsageError extends Error {}
 interface Options {
   daprd: string;
   resources: string[];
+  /** The generated dapr/ resources (not --resources-path): their secret store and mapping apply. */
+  defaultResources: boolean;
   only: string[] | undefined;
   replicas: Map<string, number>;
   stateFile: string | undefined;
@@ -113,6 +115,7 @@ function readOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
   return {
     daprd: env.DAPRD?.trim() || buildDaprd(),
     resources: (values['resources-path'] ?? DEFAULT_RESOURCES).map((p) => path.resolve(ROOT, p)),
+    defaultResources: values['resources-path'] === undefined,
     only,
     replicas,
     stateFile: values['state-file'],
@@ -206,6 +209,7 @@ interface Replica {
 class Launcher {
   readonly replicas: Replica[] = [];
   gateway: Proc | undefined;
+  #configDir: string | undefined;
   #stopping = false;
 
   constructor(readonly options: Options) {}
@@ -213,11 +217,12 @@ class Launcher {
   async plan(): Promise<void> {
     const { options } = this;
     const baseEnv: NodeJS.ProcessEnv = { ...process.env };
-    if (!process.argv.includes('--resources-path')) {
+    if (options.defaultResources) {
       baseEnv.DAPR_SECRET_STORE ??= DEFAULT_SECRETS.DAPR_SECRET_STORE;
       baseEnv.DAPR_SECRETS ??= DEFAULT_SECRETS.DAPR_SECRETS;
     }
-    const config = path.join(mkdtempSync(path.join(tmpdir(), 'taskwire-dapr-')), 'config.yaml');
+    this.#configDir = mkdtempSync(path.join(tmpdir(), 'taskwire-dapr-'));
+    const config = path.join(this.#configDir, 'config.yaml');
     writeFileSync(config, SIDECAR_CONFIG);
     const fns = FUNCTIONS.filter((f) => !options.only || options.only.includes(f.id));
     for (const fn of fns) {
@@ -478,6 +483,7 @@ class Launcher {
     await terminate(this.replicas.map((r) => r.app));
     await terminate(this.replicas.map((r) => r.sidecar));
     if (this.options.stateFile) rmSync(this.options.stateFile, { force: true });
+    if (this.#configDir) rmSync(this.#configDir, { recursive: true, force: true });
     say('info', 'stopped');
     process.stdout.write('', () => process.exit(exitCode));
   }
