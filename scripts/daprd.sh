@@ -11,7 +11,8 @@
 # allcomponents/stablecomponents, which pull in every cloud SDK (a 20-40 min build on two cores).
 # Instead a scratch module copies dapr's replace directives, its daprd main (cmd/daprd/app) and
 # the registration files of the components below, unchanged but for their build line. A first
-# build takes ~3 min on two cores (~1.6 GB module cache, ~1.2 GB build cache, 1.5 GB peak RSS).
+# build needs ~10 CPU-minutes: 3-5 min on two idle cores (~1.6 GB module cache, ~1.2 GB build
+# cache, 1.3-1.5 GB peak RSS).
 #
 # Environment: DAPRD_CACHE_DIR (${XDG_CACHE_HOME:-$HOME/.cache}/taskwire), GO (go on PATH, else
 # /usr/local/go/bin/go). The cache key is the dapr and components-contrib versions, the component
@@ -127,7 +128,7 @@ done
 say "resolving modules (first run downloads ~1.6 GB into $("$GO" env GOMODCACHE))"
 GOFLAGS=-mod=mod "$GO" mod tidy >&2
 
-say "compiling daprd $DAPR_VERSION with ${#COMPONENTS[@]} components (first run: ~3 min on two cores)"
+say "compiling daprd $DAPR_VERSION with ${#COMPONENTS[@]} components (first run: 3-5 min on two idle cores)"
 pkg=github.com/dapr/dapr/pkg/buildinfo
 CGO_ENABLED=0 GOFLAGS=-buildvcs=false "$GO" build -trimpath \
   -ldflags "-s -w -X $pkg.version=$DAPR_VERSION -X $pkg.gitversion=v$DAPR_VERSION -X $pkg.gitcommit=$commit" \
