@@ -16,7 +16,7 @@
 #
 # Environment: DAPRD_CACHE_DIR (${XDG_CACHE_HOME:-$HOME/.cache}/taskwire), GO (go on PATH, else
 # /usr/local/go/bin/go). The cache key is the dapr and components-contrib versions, the component
-# list and this recipe's revision, so changing any of them builds a new binary beside the old one.
+# list and this recipe's revision: changing any of them builds a new binary (and removes the old).
 set -euo pipefail
 
 DAPR_VERSION="1.16.5"            # github.com/dapr/dapr
@@ -46,7 +46,7 @@ case "${1:-}" in
 "") ;;
 --rebuild) rebuild=true ;;
 -h | --help)
-  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 0
   ;;
 *) die "unknown argument: $1 (try --help)" ;;
