@@ -36,8 +36,8 @@ import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FUNCTION_ENTRY = 'functions/_runtime/function-main.ts';
-const GATEWAY_ENTRY = 'functions/_runtime/gateway-main.ts';
+const FUNCTION_ENTRY = 'runtime/function-main.ts';
+const GATEWAY_ENTRY = 'runtime/gateway-main.ts';
 const DEFAULT_RESOURCES = ['dapr/local', 'dapr/bindings', 'dapr/policies'];
 /** The secret store and mapping dapr/dapr.yaml gives every app. */
 const DEFAULT_SECRETS = {

@@ -1,22 +1,19 @@
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { type CompletedEntry, completedBetween } from '../audit/repository';
 import type { Db } from '../db/client';
-import { auditLog } from '../db/schema';
 import type { CreateTaskInput, TaskView, UpdateTaskInput } from '../domain/task';
 import {
   type CommandContext,
   completeTask,
   createTask,
   getTask,
+  reopenTask,
+  restoreTask,
   trashTaskById,
   updateTask,
 } from '../tasks/commands';
 import { queryTasks, type TaskFilter, viewsOf } from '../tasks/repository';
 
-export interface CompletedEntry {
-  taskId: string;
-  title: string;
-  at: string;
-}
+export type { CompletedEntry };
 
 /**
  * What the assistant may do to tasks: the same commands (and so the same events and audit trail)
@@ -28,6 +25,10 @@ export interface TaskOperations {
   update(id: string, patch: UpdateTaskInput): Promise<TaskView>;
   complete(id: string): Promise<TaskView>;
   trash(id: string): Promise<TaskView>;
+  /** Undo a completion ("no, the other one"). */
+  reopen(id: string): Promise<TaskView>;
+  /** Undo a deletion: back from the trash. */
+  restore(id: string): Promise<TaskView>;
   get(id: string): Promise<TaskView | undefined>;
   list(filter: Partial<TaskFilter> & Pick<TaskFilter, 'status'>): Promise<TaskView[]>;
   /** Completions recorded in the audit trail between two instants (half-open). */
@@ -40,6 +41,8 @@ export function inProcessOperations(ctx: CommandContext, db: Db): TaskOperations
     update: (id, patch) => updateTask(ctx, id, patch),
     complete: async (id) => (await completeTask(ctx, id)).view,
     trash: async (id) => (await trashTaskById(ctx, id)).view,
+    reopen: async (id) => (await reopenTask(ctx, id)).view,
+    restore: async (id) => (await restoreTask(ctx, id)).view,
     get: async (id) => {
       try {
         return await getTask(db, id);
@@ -58,32 +61,6 @@ export function inProcessOperations(ctx: CommandContext, db: Db): TaskOperations
           ...f,
         }),
       ),
-    completedBetween: async (from, to) => {
-      const rows = await db
-        .select({ entityId: auditLog.entityId, details: auditLog.details, at: auditLog.at })
-        .from(auditLog)
-        .where(
-          and(
-            eq(auditLog.entityType, 'task'),
-            eq(auditLog.action, 'completed'),
-            gte(auditLog.at, from),
-            lt(auditLog.at, to),
-          ),
-        )
-        .orderBy(desc(auditLog.at))
-        .limit(200);
-      const seen = new Set<string>();
-      const out: CompletedEntry[] = [];
-      for (const r of rows) {
-        if (seen.has(r.entityId)) continue;
-        seen.add(r.entityId);
-        out.push({
-          taskId: r.entityId,
-          title: String((r.details as { title?: unknown }).title ?? 'a task'),
-          at: r.at.toISOString(),
-        });
-      }
-      return out;
-    },
+    completedBetween: (from, to) => completedBetween(db, from, to),
   };
 }

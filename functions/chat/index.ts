@@ -7,9 +7,9 @@ import { inProcessOperations } from '../../core/chat/operations';
 import { TaskView } from '../../core/domain/task';
 import { NotFoundError } from '../../core/errors';
 import { ChatInputFlagged } from '../../core/events/catalog';
-import { inspectInput } from '../../core/nlu';
+import { type ScreenedMessage, screenMessage } from '../../core/nlu';
 import { commandContext } from '../_runtime/command-context';
-import { defineFunction, route } from '../_runtime/define-function';
+import { defineFunction } from '../_runtime/define-function';
 import type { Deps } from '../_runtime/deps';
 
 export const MESSAGE_MAX = 4000;
@@ -33,33 +33,27 @@ const ChatResponse = z.object({
   engine: z.enum(['offline', 'claude']),
 });
 
-const engines = new WeakMap<Deps, ReturnType<typeof claudeEngine>>();
-
 /** Claude when a key is configured (one client per process), else the offline parser. */
 function engineFor(deps: Deps) {
   if (!deps.env.ANTHROPIC_API_KEY) return offlineEngine;
-  let engine = engines.get(deps);
-  if (!engine) {
-    engine = claudeEngine({
-      apiKey: deps.env.ANTHROPIC_API_KEY,
-      baseURL: deps.env.ANTHROPIC_BASE_URL,
-      model: deps.env.ANTHROPIC_MODEL,
-      log: deps.log.child({ engine: 'claude' }),
-    });
-    engines.set(deps, engine);
-  }
-  return engine;
+  return claudeEngine({
+    apiKey: deps.env.ANTHROPIC_API_KEY,
+    baseURL: deps.env.ANTHROPIC_BASE_URL,
+    model: deps.env.ANTHROPIC_MODEL,
+    log: deps.log.child({ engine: 'claude' }),
+  });
 }
 
-function findingsOf(message: string): string[] {
-  const f = inspectInput(message);
+function findingsOf(message: ScreenedMessage): string[] {
+  const f = message.findings;
   return (Object.keys(f) as (keyof typeof f)[]).filter((k) => f[k] && k !== 'bulk');
 }
 
 export default defineFunction({
   id: 'chat',
   description: 'The assistant: turns a message into task operations (offline parser, or Claude with a key).',
-  routes: [
+  setup: (deps) => ({ engine: engineFor(deps) }),
+  routes: (route) => [
     route({
       method: 'post',
       path: '/api/chat',
@@ -72,9 +66,10 @@ export default defineFunction({
       handler: async (ctx) => {
         const { deps } = ctx;
         const settings = await deps.settings.get();
-        const findings = findingsOf(ctx.body.message);
-        const flagged = (m: string) => inspectInput(m).injection;
-        const engine = engineFor(deps);
+        // Sanitised and screened once, here at the edge; the agent and the parser use this as is.
+        const screened = screenMessage(ctx.body.message);
+        const findings = findingsOf(screened);
+        const { engine } = ctx.local;
         const result = await respond(
           {
             ops: inProcessOperations(commandContext(ctx, 'chat'), deps.database.db),
@@ -86,9 +81,8 @@ export default defineFunction({
             newId: deps.newId,
             confirmBelow: deps.env.CHAT_CONFIRM_BELOW,
             log: ctx.log,
-            flagged,
           },
-          ctx.body,
+          { ...ctx.body, screened },
         );
         if (findings.includes('injection')) {
           ctx.log.warn(

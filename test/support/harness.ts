@@ -8,7 +8,7 @@ import type { Clock } from '../../core/ports/clock';
 import { systemClock } from '../../core/ports/clock';
 import { FUNCTIONS } from '../../functions';
 import type { TaskwireFunction } from '../../functions/_runtime/define-function';
-import { createHost, type Host } from '../../functions/_runtime/host';
+import { createHost, type Host } from '../../runtime/host';
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return parseEnv({
