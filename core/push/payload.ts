@@ -26,7 +26,7 @@ const cut = (text: string, max: number) => (text.length <= max ? text : `${text.
 /** The push for reminders that fired together: one reminder names its task and due time; several make a digest. */
 export function pushMessage(
   items: (FiredItem & { reminderId: string })[],
-  opts: { timeZone: string; now: Date; tag: string },
+  opts: { timeZone: string; now: Date; firedAt: string; tag: string },
 ): PushMessage {
   const short = items.map((i) => ({ ...i, title: cut(i.title, TITLE_MAX) }));
   const composed = composeReminder(short, { timeZone: opts.timeZone, now: opts.now, publicUrl: '' });
@@ -37,7 +37,7 @@ export function pushMessage(
     url: single ? `/tasks/${encodeURIComponent(items[0]!.taskId)}` : '/',
     tag: opts.tag,
     taskIds: [...new Set(items.map((i) => i.taskId))].slice(0, 20),
-    at: opts.now.toISOString(),
+    at: opts.firedAt,
   };
   // A digest's body is the longest part: trim it until the message fits.
   while (Buffer.byteLength(JSON.stringify(message)) > MESSAGE_MAX && message.body.length > 40) {

@@ -160,6 +160,7 @@ export default defineFunction<Local>({
         payload: pushMessage(due.reminders, {
           timeZone: settings.timezone,
           now,
+          firedAt: due.firedAt,
           tag: `taskwire-${event.subject}`,
         }),
       },
@@ -184,19 +185,32 @@ export default defineFunction<Local>({
         counts.failed++;
       }
       const identity = await ctx.local.identity();
-      const worker = async () => {
-        while (!ctx.signal.aborted) {
-          const claimed = await claimPush(
-            ctx.deps.database,
-            ctx.deps.clock.now(),
-            ctx.meta.correlationId,
-            SENDING_LEASE_MS,
-          );
-          if (!claimed) return;
-          counts[await deliver(ctx, claimed, identity)]++;
-        }
-      };
-      await Promise.all(Array.from({ length: PARALLEL }, worker));
+      // Claims one at a time (the first push leaves after one claim), with up to PARALLEL requests
+      // in flight. An unexpected error stops the claiming; the requests already out are awaited
+      // before it is thrown, so none is cut off mid-attempt by this run.
+      const inFlight = new Set<Promise<void>>();
+      let error: { cause: unknown } | undefined;
+      while (!ctx.signal.aborted && !error) {
+        const claimed = await claimPush(
+          ctx.deps.database,
+          ctx.deps.clock.now(),
+          ctx.meta.correlationId,
+          SENDING_LEASE_MS,
+        );
+        if (!claimed) break;
+        const sending: Promise<void> = deliver(ctx, claimed, identity)
+          .then(
+            (outcome) => void counts[outcome]++,
+            (cause: unknown) => {
+              error ??= { cause };
+            },
+          )
+          .finally(() => inFlight.delete(sending));
+        inFlight.add(sending);
+        if (inFlight.size >= PARALLEL) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      if (error) throw error.cause;
       return counts;
     },
   },

@@ -8,6 +8,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokers, toKafkaRecord } from '../../core/adapters/bus/kafka';
 import { TaskCreated } from '../../core/events/catalog';
+import { makeTestCa, type PushService, startPushService, subscriptionJson } from '../support/push-service';
 import { openStream } from '../support/sse';
 import {
   counter,
@@ -26,13 +27,17 @@ let databaseUrl = '';
 let multi: MultiProcess;
 let collector: Awaited<ReturnType<typeof startCollector>>;
 let db: ReturnType<typeof sqlClient>;
+let push: PushService;
 
 beforeAll(async () => {
   databaseUrl = await newDatabase();
   db = sqlClient(databaseUrl);
   collector = await startCollector();
+  const ca = makeTestCa();
+  push = await startPushService(ca);
   multi = new MultiProcess(
     {
+      NODE_EXTRA_CA_CERTS: ca.caFile,
       KAFKA_BROKERS: brokers,
       DATABASE_URL: databaseUrl,
       ...ns.env,
@@ -51,6 +56,7 @@ afterAll(async () => {
   const code = await multi?.stop();
   await db?.end({ timeout: 5 });
   await collector?.close();
+  await push?.close();
   await ns.cleanup();
   expect(code, `supervisor exit code; log: ${multi?.logFile}`).toBe(0);
 }, 120_000);
@@ -162,6 +168,36 @@ describe('multi-process mode over Kafka', { timeout: 120_000 }, () => {
       where r.task_id = ${task.body.id}`;
     expect(Number(row!.late_ms)).toBeGreaterThanOrEqual(0);
     expect(Number(row!.late_ms)).toBeLessThan(5000);
+  });
+
+  it('a reminder is pushed too: send-push (its own process and consumer group) → a web push, decrypted and verified', async () => {
+    const subscription = push.subscribe();
+    const subscribed = await api('/api/push/subscriptions', {
+      method: 'POST',
+      json: subscriptionJson(subscription),
+    });
+    expect(subscribed.status).toBe(201);
+    const triggerAt = Date.now() + 4000;
+    const task = await api<{ id: string }>('/api/tasks', {
+      method: 'POST',
+      json: {
+        title: 'Feed the cat',
+        due: new Date(triggerAt + 60_000).toISOString(),
+        reminders: [{ minutesBefore: 1 }],
+      },
+    });
+    expect(task.status).toBe(201);
+    const [received] = await waitFor(
+      'the push',
+      () => push.received.filter((r) => r.subscriptionId === subscription.id),
+      (list) => list.length > 0,
+      40_000,
+      50,
+    );
+    expect(push.rejected).toEqual([]);
+    expect(received!.payload).toMatchObject({ title: 'Feed the cat', taskIds: [task.body.id] });
+    // Woken by its own handler (the sweep is off here): it left soon after the trigger.
+    expect(received!.at - triggerAt).toBeLessThan(5000);
   });
 
   it('two SSE gateway instances (each its own consumer group) both deliver a change to their clients', async () => {

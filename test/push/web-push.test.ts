@@ -120,6 +120,10 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
       timeZoneName: 'short',
     }).format(task.due);
     expect((received!.payload as { body: string }).body).toBe(`Due ${dueText} (in 1 minute)`);
+    // `at` is when the reminder fired: at or after its trigger, and before the push arrived.
+    const firedAt = Date.parse((received!.payload as { at: string }).at);
+    expect(firedAt).toBeGreaterThanOrEqual(task.due.getTime() - 60_000);
+    expect(firedAt).toBeLessThanOrEqual(received!.at);
     expect(received!.jwt.claims).toMatchObject({ aud: push.origin, sub: 'mailto:ops@example.org' });
     expect(received!.jwt.header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
     expect(received!.ttl).toBeGreaterThan(86_000);
@@ -152,6 +156,17 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
     expect(pushesTo(gone).map((r) => r.status)).toEqual([410]);
     expect(pushesTo(flaky).map((r) => r.status)).toEqual([503, 201]);
     expect(new Set(pushesTo(flaky).map((r) => r.topic)).size).toBe(1);
+    // The push service has answered; the sender records the answer a moment later.
+    await waitFor(
+      'the retried delivery to be settled',
+      async () =>
+        (
+          await s.sql`select d.status from push_deliveries d
+            join push_subscriptions s on s.id = d.subscription_id where s.endpoint = ${flaky.endpoint}`
+        )[0]?.status,
+      (status) => status !== undefined && status !== 'pending' && status !== 'sending',
+      30_000,
+    );
     const rows = await s.sql`
       select s.endpoint, d.status, d.attempts, d.last_status from push_deliveries d
       left join push_subscriptions s on s.id = d.subscription_id order by d.created_at`;
