@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { inClientSpan, inServerSpan, startTracing } from '../../core/observability/tracing';
 import { FUNCTIONS } from '../index';
 import type { TaskwireFunction } from './define-function';
+import { allowedMethods, unmatchedResponse } from './methods';
 import { buildOpenApi } from './openapi';
 import { mountWeb } from './web';
 
@@ -73,20 +74,7 @@ export function createGateway(opts: GatewayOptions): Hono {
     }
   }
   if (opts.webDir) mountWeb(app, opts.webDir);
-  app.notFound((c) =>
-    c.json(
-      {
-        type: '/problems/not-found',
-        title: 'Not found',
-        status: 404,
-        detail: `no route for ${c.req.method} ${c.req.path}`,
-      },
-      404,
-      {
-        'content-type': 'application/problem+json',
-      },
-    ),
-  );
+  app.notFound(unmatchedResponse(allowedMethods(opts.functions)));
   return app;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CATALOG } from '../../core/events/catalog';
 import { defineFunction, route } from '../_runtime/define-function';
-import { IsoInstantParam, Limit } from '../_shared/schemas';
+import { IsoInstantParam, intParam, Limit, queryText } from '../_shared/schemas';
 import { AuditEntry, queryAudit, recordAudit } from './audit';
 
 export default defineFunction({
@@ -25,15 +25,10 @@ export default defineFunction({
       summary: 'Read the audit trail, newest first',
       tags: ['audit'],
       query: z.object({
-        entityId: z.string().max(200).optional(),
-        type: z.string().max(200).optional(),
+        entityId: queryText(200).optional(),
+        type: queryText(200).optional(),
         since: IsoInstantParam.optional(),
-        before: z.coerce
-          .number()
-          .int()
-          .positive()
-          .optional()
-          .describe('Entries with an id below this (paging)'),
+        before: intParam({ min: 1 }).optional().describe('Entries with an id below this (paging)'),
         limit: Limit,
       }),
       responses: {

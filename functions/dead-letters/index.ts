@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { deadLetters } from '../../core/db/schema';
 import { NotFoundError } from '../../core/errors';
 import { defineFunction, route } from '../_runtime/define-function';
-import { Limit } from '../_shared/schemas';
+import { intParam, Limit } from '../_shared/schemas';
 
 const DeadLetterView = z.object({
   id: z.number(),
@@ -26,7 +26,7 @@ export default defineFunction({
       path: '/api/dead-letters',
       summary: 'List dead-lettered deliveries, newest first',
       tags: ['operations'],
-      query: z.object({ limit: Limit, before: z.coerce.number().int().positive().optional() }),
+      query: z.object({ limit: Limit, before: intParam({ min: 1 }).optional() }),
       responses: {
         200: { description: 'Dead letters', schema: z.object({ deadLetters: z.array(DeadLetterView) }) },
       },
@@ -48,7 +48,7 @@ export default defineFunction({
       path: '/api/dead-letters/:id',
       summary: 'Dismiss a dead letter',
       tags: ['operations'],
-      params: z.object({ id: z.coerce.number().int().positive() }),
+      params: z.object({ id: intParam({ min: 1 }) }),
       responses: { 204: { description: 'Dismissed' }, 404: { description: 'No such dead letter' } },
       handler: async ({ params, deps }) => {
         const rows = await deps.database.db

@@ -4,7 +4,7 @@ import { ValidationError } from '../../core/errors';
 import { updateTask } from '../../core/tasks/commands';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction, route } from '../_runtime/define-function';
-import { TaskIdParams } from '../_shared/schemas';
+import { IfMatchHeader, TaskIdParams } from '../_shared/schemas';
 
 /** Accepts `3`, `"3"` and `W/"3"`. */
 export function parseIfMatch(header: string | undefined): number | undefined {
@@ -36,7 +36,7 @@ export default defineFunction({
           .describe('series: also change the template of future instances of a recurring task'),
       }),
       body: UpdateTaskInput,
-      headers: { 'If-Match': 'The version the client last saw' },
+      headers: { 'If-Match': { description: 'The version the client last saw', schema: IfMatchHeader } },
       responses: {
         200: { description: 'The updated task', schema: TaskView },
         404: { description: 'No such task' },

@@ -33,7 +33,7 @@ describe.each(DATABASE_KINDS)('creating a recurring task on %s', (kind) => {
       method: 'POST',
       json: { title: 'x', recurrence: { frequency: 'daily', interval: 1 } },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe('due');
   });
 });
