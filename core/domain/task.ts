@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeRule } from './recurrence/description';
 import { RecurrenceMode, RecurrenceRule } from './recurrence-rule';
 import { codePoints, plainText, requiredText, WHITESPACE } from './text';
 import {
@@ -187,6 +188,8 @@ export const TaskView = z.object({
   catchUp: z.boolean(),
   recurrence: RecurrenceRule.nullable().optional(),
   recurrenceMode: RecurrenceMode.nullable().optional(),
+  /** The repetition in words ("every week on Wed at 9:00 AM"), for clients to show as is. */
+  recurrenceSummary: z.string().nullable().optional(),
 });
 export type TaskView = z.infer<typeof TaskView>;
 
@@ -211,6 +214,12 @@ export function toView(task: Task, series?: { rule: unknown; mode: string } | nu
     catchUp: task.catchUp,
     recurrence: series ? (series.rule as TaskView['recurrence']) : null,
     recurrenceMode: series ? (series.mode as TaskView['recurrenceMode']) : null,
+    recurrenceSummary: series
+      ? describeRule(
+          series.rule as RecurrenceRule,
+          task.due ? { anchor: task.due, timeZone: task.timezone } : undefined,
+        )
+      : null,
   };
 }
 

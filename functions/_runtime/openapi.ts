@@ -1,27 +1,7 @@
 import { z } from 'zod';
 import { CATALOG } from '../../core/events/catalog';
 import type { LinkDoc, RouteDef, TaskwireFunction } from './define-function';
-
-const ProblemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    correlationId: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-  },
-};
+import { ProblemSchema } from './problem';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -136,7 +116,7 @@ export function buildOpenApi(functions: readonly TaskwireFunction[]): Record<str
     },
     paths,
     components: {
-      schemas: { Problem: ProblemSchema },
+      schemas: { Problem: jsonSchema(ProblemSchema, 'output') },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     'x-events': CATALOG.map((d) => ({
