@@ -91,7 +91,7 @@ async function main(): Promise<void> {
       if (mode === 'source' && id === 'gateway') continue;
       const cmd =
         mode === 'source'
-          ? ['--import', 'tsx', path.join(ROOT, 'functions/_runtime/function-main.ts')]
+          ? ['--import', 'tsx', path.join(ROOT, 'runtime/function-main.ts')]
           : [...NODE_FLAGS, path.join(ROOT, out, 'start.mjs')];
       const env = {
         FUNCTION: id,

@@ -150,7 +150,7 @@ export async function bundle(opts: BundleOptions = {}): Promise<BundleResult[]> 
     const dir = path.join(out, 'functions', t.id);
     await build({
       ...common,
-      entryPoints: [path.join(ROOT, 'functions', '_runtime', t.entry)],
+      entryPoints: [path.join(ROOT, 'runtime', t.entry)],
       outdir: dir,
       plugins: t.plugins,
     });

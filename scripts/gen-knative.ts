@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { celMatchTypes, deliveryPath } from '../core/adapters/bus/dapr';
 import { DEAD_LETTER_TOPIC, TOPICS } from '../core/events/define-event';
-import { KNATIVE_DEAD_LETTER_PATH } from '../functions/_runtime/profiles';
+import { KNATIVE_DEAD_LETTER_PATH } from '../runtime/profiles/knative';
 import { deadLetterService, deploymentModel, type FunctionModel } from './deploy-model';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -440,7 +440,7 @@ function runFile(models: readonly FunctionModel[]) {
       daprHTTPPort: 3601 + i,
       daprGRPCPort: 50101 + i,
       metricsPort: 9201 + i,
-      command: ['node', '--import', 'tsx', 'functions/_runtime/function-main.ts'],
+      command: ['node', '--import', 'tsx', 'runtime/function-main.ts'],
       env: { FUNCTION: m.id, PORT: String(8101 + i), TICKS: m.ticks },
     })),
   };

@@ -15,6 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { AuditEntry } from '../core/audit/repository';
 import { OperationRecord } from '../core/chat/agent';
 import { ChatMessage } from '../core/chat/conversation';
 import { Frequency, RecurrenceMode, RecurrenceRule, Weekday } from '../core/domain/recurrence-rule';
@@ -24,7 +25,6 @@ import { SettingsView } from '../core/settings/settings';
 import { Update } from '../core/stream/updates';
 import type { RouteDef } from '../functions/_runtime/define-function';
 import { FieldIssueSchema, ProblemSchema } from '../functions/_runtime/problem';
-import { AuditEntry } from '../functions/audit-sink/audit';
 import { FUNCTIONS } from '../functions/index';
 
 export const WEB_TYPES_FILE = path.resolve(

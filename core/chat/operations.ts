@@ -1,6 +1,5 @@
-import { and, desc, eq, gte, lt } from 'drizzle-orm';
+import { type CompletedEntry, completedBetween } from '../audit/repository';
 import type { Db } from '../db/client';
-import { auditLog } from '../db/schema';
 import type { CreateTaskInput, TaskView, UpdateTaskInput } from '../domain/task';
 import {
   type CommandContext,
@@ -12,11 +11,7 @@ import {
 } from '../tasks/commands';
 import { queryTasks, type TaskFilter, viewsOf } from '../tasks/repository';
 
-export interface CompletedEntry {
-  taskId: string;
-  title: string;
-  at: string;
-}
+export type { CompletedEntry };
 
 /**
  * What the assistant may do to tasks: the same commands (and so the same events and audit trail)
@@ -57,32 +52,6 @@ export function inProcessOperations(ctx: CommandContext, db: Db): TaskOperations
           ...f,
         }),
       ),
-    completedBetween: async (from, to) => {
-      const rows = await db
-        .select({ entityId: auditLog.entityId, details: auditLog.details, at: auditLog.at })
-        .from(auditLog)
-        .where(
-          and(
-            eq(auditLog.entityType, 'task'),
-            eq(auditLog.action, 'completed'),
-            gte(auditLog.at, from),
-            lt(auditLog.at, to),
-          ),
-        )
-        .orderBy(desc(auditLog.at))
-        .limit(200);
-      const seen = new Set<string>();
-      const out: CompletedEntry[] = [];
-      for (const r of rows) {
-        if (seen.has(r.entityId)) continue;
-        seen.add(r.entityId);
-        out.push({
-          taskId: r.entityId,
-          title: String((r.details as { title?: unknown }).title ?? 'a task'),
-          at: r.at.toISOString(),
-        });
-      }
-      return out;
-    },
+    completedBetween: (from, to) => completedBetween(db, from, to),
   };
 }

@@ -11,9 +11,21 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/** A process environment: variable name → value. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 /**
- * Every setting the runtime reads from the environment. Parsed once at start-up; nothing else
- * reads `process.env`.
+ * The process's environment. This module is the only code that reads `process.env`: everything
+ * else gets its settings parsed from here, or (a child process's environment, the OpenTelemetry
+ * variables) this object handed over.
+ */
+export function processEnvironment(): Environment {
+  return process.env;
+}
+
+/**
+ * Every setting a function process (and the embedded runtime) reads from the environment. Parsed
+ * once at start-up.
  */
 export const EnvSchema = z
   .object({
@@ -173,9 +185,78 @@ export class ConfigError extends Error {
 }
 
 /** Parses the environment once, failing with one readable line per problem. */
-export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
-  const result = EnvSchema.safeParse(source);
+export function parseEnv(source: Environment = processEnvironment()): Env {
+  return parseWith(EnvSchema, source);
+}
+
+function parseWith<T extends z.ZodType>(schema: T, source: Environment): z.output<T> {
+  const result = schema.safeParse(source);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}
+
+/** The gateway's settings: where each function's service is, where it listens, the web app. */
+export const GatewayEnvSchema = z.object({
+  GATEWAY_UPSTREAM: z
+    .string()
+    .regex(/\{id\}/, 'must contain {id}, e.g. http://{id}.taskwire.svc.cluster.local')
+    .default('http://{id}.taskwire.svc.cluster.local'),
+  /**
+   * Addresses of single functions, overriding GATEWAY_UPSTREAM for them:
+   * `create-task=http://127.0.0.1:4001,task-stream=http://127.0.0.1:4002|http://127.0.0.1:4003`
+   * (`|` separates replicas, which take requests in turn).
+   */
+  GATEWAY_UPSTREAMS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const map = new Map<string, string[]>();
+      for (const entry of (v ?? '')
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const eq = entry.indexOf('=');
+        const urls = entry
+          .slice(eq + 1)
+          .split('|')
+          .map((u) => u.trim())
+          .filter(Boolean);
+        if (eq <= 0 || urls.length === 0 || urls.some((u) => !URL.canParse(u))) {
+          ctx.addIssue({ code: 'custom', message: `"${entry}" is not id=url or id=url|url` });
+          return z.NEVER;
+        }
+        map.set(entry.slice(0, eq).trim(), urls);
+      }
+      return map;
+    }),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** The built web app; default `web/dist` under the working directory. */
+  WEB_DIR: optionalString,
+});
+
+export type GatewayEnv = z.output<typeof GatewayEnvSchema>;
+
+export function parseGatewayEnv(source: Environment = processEnvironment()): GatewayEnv {
+  return parseWith(GatewayEnvSchema, source);
+}
+
+/** The multi-process supervisor's own settings (its command-line options override them). */
+export const SupervisorEnvSchema = z.object({
+  /** Functions listen on BASE, BASE+1, ...; 0: each on a port the OS picks. */
+  FUNCTION_BASE_PORT: z.coerce.number().int().min(0).max(65_000).default(0),
+  /** `task-stream=2,audit-sink=2`: instances per function. */
+  REPLICAS: optionalString,
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  /** Where the supervisor keeps a JSON picture of its processes. */
+  MULTI_STATE_FILE: optionalString,
+  /** Set (to anything) to keep colour out of the pretty log. */
+  NO_COLOR: optionalString,
+});
+
+export type SupervisorEnv = z.output<typeof SupervisorEnvSchema>;
+
+export function parseSupervisorEnv(source: Environment = processEnvironment()): SupervisorEnv {
+  return parseWith(SupervisorEnvSchema, source);
 }

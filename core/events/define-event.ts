@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { issuesFromZod, ValidationError } from '../errors';
-import { producerTraceContext } from '../observability/tracing';
 
 export const TOPICS = ['task-events', 'reminders', 'task-updates', 'audit-events'] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -149,13 +148,9 @@ export function defineEvent<const N extends string, S extends z.ZodType>(spec: {
         schemaversion: schemaVersion,
         data: parsed.data as z.output<S>,
       };
-      // With tracing on, a PRODUCER span under the current span: its context travels in the event.
-      const traced = producerTraceContext(
-        { topic: spec.topic, id: event.id, type, subject: event.subject },
-        meta,
-      );
-      if (traced.traceparent) event.traceparent = traced.traceparent;
-      if (traced.tracestate) event.tracestate = traced.tracestate;
+      // The trace of the action that made it; the outbox adds a PRODUCER span when tracing is on.
+      if (meta.traceparent) event.traceparent = meta.traceparent;
+      if (meta.tracestate) event.tracestate = meta.tracestate;
       return event;
     },
     parse(raw) {
@@ -171,4 +166,17 @@ export function defineEvent<const N extends string, S extends z.ZodType>(spec: {
       return event as TaskwireEvent<z.output<S>>;
     },
   };
+}
+
+/**
+ * Attributes read back from a transport that carries extensions as strings (HTTP `ce-*` headers,
+ * Kafka `ce_*` headers): Taskwire's numeric ones become numbers again, absent ones are dropped.
+ */
+export function typedAttributes(attrs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v;
+  for (const k of ['sequence', 'schemaversion'] as const) {
+    if (typeof out[k] === 'string' && /^-?\d+$/.test(out[k] as string)) out[k] = Number(out[k]);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import { CloudEvent, HTTP } from 'cloudevents';
 import { ValidationError } from '../errors';
-import type { TaskwireEvent } from './define-event';
+import { type TaskwireEvent, typedAttributes } from './define-event';
 
 /** Headers and body of a binary-mode CloudEvent (ce-* headers, data as the body). */
 export function toBinaryHttp(event: TaskwireEvent): { headers: Record<string, string>; body: string } {
@@ -31,7 +31,7 @@ export function fromHttp(headers: Record<string, string>, body: string): Record<
       { field: 'ce-specversion', message: 'required' },
     ]);
   }
-  const attrs: Record<string, unknown> = { ...(event as unknown as Record<string, unknown>) };
+  const attrs = typedAttributes({ ...(event as unknown as Record<string, unknown>) });
   if (typeof attrs.data === 'string' && String(attrs.datacontenttype ?? '').includes('json')) {
     try {
       attrs.data = JSON.parse(attrs.data);

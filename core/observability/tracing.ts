@@ -334,7 +334,7 @@ function truthy(v: string | undefined): boolean {
  */
 export async function startTracing(
   serviceName: string,
-  source: Record<string, string | undefined> = process.env,
+  source: Readonly<Record<string, string | undefined>>,
   opts: { always?: boolean } = {},
 ): Promise<Tracing> {
   if (truthy(source.OTEL_SDK_DISABLED)) return DISABLED;

@@ -6,16 +6,36 @@ import { definitionOf } from '../events/catalog';
 import type { TaskwireEvent } from '../events/define-event';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
+import { producerTraceContext } from '../observability/tracing';
 import type { EventBus } from '../ports/bus';
 
 function outboxRows(events: readonly TaskwireEvent[]) {
-  return events.map((event) => ({
-    eventId: event.id,
-    type: event.type,
-    topic: definitionOf(event.type)?.topic ?? 'task-events',
-    partitionKey: event.partitionkey,
+  return events.map((event) => {
+    const topic = definitionOf(event.type)?.topic ?? 'task-events';
+    return {
+      eventId: event.id,
+      type: event.type,
+      topic,
+      partitionKey: event.partitionkey,
+      event: withProducerSpan(event, topic),
+    };
+  });
+}
+
+/**
+ * An event leaving for the bus, under a PRODUCER span of the current one when tracing is on: that
+ * span's context travels in the event (`traceparent`), so its consumers continue the trace.
+ */
+function withProducerSpan(event: TaskwireEvent, topic: string): TaskwireEvent {
+  const traced = producerTraceContext(
+    { topic, id: event.id, type: event.type, subject: event.subject },
     event,
-  }));
+  );
+  if (traced.traceparent === event.traceparent && traced.tracestate === event.tracestate) return event;
+  const out = { ...event };
+  if (traced.traceparent) out.traceparent = traced.traceparent;
+  if (traced.tracestate) out.tracestate = traced.tracestate;
+  return out;
 }
 
 /** Appends events to the outbox inside the caller's transaction. */
@@ -274,15 +294,13 @@ export class OutboxRelay {
 }
 
 /**
- * Frees every claim (outbox rows, email attempts). Only for a database no other process can reach
- * (PGlite is opened by one process), so a restart need not wait for the dead process's leases.
+ * Frees every claim on outbox rows. Only for a database no other process can reach (PGlite is
+ * opened by one process), so a restart need not wait for the dead process's leases.
  */
-export async function releaseAllClaims(database: Database): Promise<void> {
+export async function releaseOutboxClaims(database: Database): Promise<void> {
   await database.db.execute(
     sql`update outbox set lease_owner = null, lease_until = null where published_at is null`,
   );
-  // An email attempt the dead process was making: its lease ends now, so it is resolved at once.
-  await database.db.execute(sql`update email_deliveries set lease_until = now() where status = 'sending'`);
 }
 
 /** Deletes published rows older than the replay window. */

@@ -40,6 +40,6 @@ export interface SecretStore {
 }
 
 /** Secrets from the process environment: the embedded runtime, and clusters that inject them as env. */
-export function envSecrets(env: Record<string, string | undefined> = process.env): SecretStore {
+export function envSecrets(env: Readonly<Record<string, string | undefined>>): SecretStore {
   return { kind: 'env', get: async (name) => env[name] || undefined };
 }

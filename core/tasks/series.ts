@@ -230,3 +230,11 @@ export async function dueDeferredSeries(db: Db, now: Date): Promise<SeriesRow[]>
     )
     .limit(200);
 }
+
+/** The deferred occurrence was created: the series has nothing deferred any more. */
+export async function clearDeferral(tx: Db, seriesId: string): Promise<void> {
+  await tx
+    .update(taskSeries)
+    .set({ deferredAt: null, deferredIndex: null })
+    .where(eq(taskSeries.id, seriesId));
+}

@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { SQL } from 'drizzle-orm';
 
 import type { z } from 'zod';
@@ -34,7 +33,9 @@ export interface InvocationContext {
   writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
 }
 
-export interface RouteContext<B, Q, P> extends InvocationContext {
+export interface RouteContext<B, Q, P, L = undefined> extends InvocationContext {
+  /** What the function's `setup` made for this process. */
+  local: L;
   body: B;
   query: Q;
   params: P;
@@ -42,10 +43,10 @@ export interface RouteContext<B, Q, P> extends InvocationContext {
   /** The raw request, for routes that stream or negotiate. */
   request: Request;
   /**
-   * The Node response under @hono/node-server, for routes that stream to many clients and write
-   * to the socket themselves (the SSE gateway); undefined elsewhere (tests' in-memory requests).
+   * The server's own response object (Node's under @hono/node-server), for transports that write
+   * to the socket themselves (the SSE fan-out); undefined elsewhere (tests' in-memory requests).
    */
-  outgoing?: ServerResponse | undefined;
+  native?: unknown;
 }
 
 export interface RouteResult {
@@ -80,6 +81,8 @@ export interface RouteDef<
   B extends z.ZodType | undefined = z.ZodType | undefined,
   Q extends z.ZodType | undefined = z.ZodType | undefined,
   P extends z.ZodType | undefined = z.ZodType | undefined,
+  // biome-ignore lint/suspicious/noExplicitAny: a route of any function's setup, erased once declared
+  L = any,
 > {
   method: HttpMethod;
   /** Hono-style path, e.g. `/api/tasks/:id`. */
@@ -93,7 +96,7 @@ export interface RouteDef<
   /** Request headers worth documenting: name → description, or a description and the schema a value must match. */
   headers?: Record<string, string | HeaderDoc>;
   responses: Record<number, RouteResponseDoc>;
-  handler(ctx: RouteContext<Out<B>, Out<Q>, Out<P>>): Promise<RouteResult | Response>;
+  handler(ctx: RouteContext<Out<B>, Out<Q>, Out<P>, L>): Promise<RouteResult | Response>;
 }
 
 type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
@@ -106,12 +109,23 @@ export function route<
   B extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
->(def: RouteDef<B, Q, P>): RouteDef {
+  L = undefined,
+>(def: RouteDef<B, Q, P, L>): RouteDef {
   return def as unknown as RouteDef;
 }
 
-export interface EventContext<E extends TaskwireEvent = TaskwireEvent> {
+/** `route`, for a function whose routes use what its `setup` made (`ctx.local`). */
+export type RouteFactory<L> = <
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  def: RouteDef<B, Q, P, L>,
+) => RouteDef;
+
+export interface EventContext<L = undefined, E extends TaskwireEvent = TaskwireEvent> {
   event: E;
+  local: L;
   /** The transaction the runtime opened: dedupe record, effect and emitted events commit together. */
   tx: Db;
   deps: Deps;
@@ -119,21 +133,24 @@ export interface EventContext<E extends TaskwireEvent = TaskwireEvent> {
   meta: EventMeta;
 }
 
-export interface BatchContext {
+export interface BatchContext<L = undefined> {
   /** Fresh events (duplicates and stale ones already removed), in delivery order. */
   events: TaskwireEvent[];
+  local: L;
   tx: Db;
   deps: Deps;
   log: Logger;
 }
 
-export interface TickContext extends InvocationContext {
+export interface TickContext<L = undefined> extends InvocationContext {
+  local: L;
   now: Date;
   /** Aborted when the process is shutting down: loops should stop taking new work. */
   signal: AbortSignal;
 }
 
-export interface TickDef {
+// biome-ignore lint/suspicious/noExplicitAny: a tick of any function's setup, erased once declared
+export interface TickDef<L = any> {
   /** Cron expression for the cluster (PingSource / Dapr cron binding). */
   cron: string;
   /** Interval for the embedded runtime's timer: the safety-net sweep. */
@@ -143,17 +160,24 @@ export interface TickDef {
    * for it, so work happens on time instead of at the next sweep. `deps.wake(id)` re-asks.
    */
   nextRun?: (deps: Deps) => Promise<Date | null>;
-  run(ctx: TickContext): Promise<unknown>;
+  run(ctx: TickContext<L>): Promise<unknown>;
 }
 
-export interface FunctionSpec {
+export interface FunctionSpec<L = undefined> {
   /** Kebab-case id: the folder name, the consumer group, the Knative Service name. */
   id: string;
   description: string;
-  routes?: RouteDef[];
+  /**
+   * What the function keeps for as long as its process runs (a client, a connection registry),
+   * made once when the runtime mounts it and handed to every invocation as `ctx.local`. Register
+   * cleanup with `deps.onClose`.
+   */
+  setup?: (deps: Deps) => L;
+  /** HTTP routes; a function with `setup` declares them with the `route` it is given, to type `ctx.local`. */
+  routes?: RouteDef[] | ((route: RouteFactory<L>) => RouteDef[]);
   /** Event triggers: the function is invoked for each of these types. */
   on?: readonly EventDefinition[];
-  handler?: (ctx: EventContext) => Promise<Emits | undefined>;
+  handler?: (ctx: EventContext<L>) => Promise<Emits | undefined>;
   delivery?: Partial<DeliverySpec>;
   /**
    * Drop (acknowledge without effect) an event whose `sequence` is not newer than the last one this
@@ -174,11 +198,13 @@ export interface FunctionSpec {
   broadcast?: boolean;
 
   /** With `batch`: handles all fresh events of a batch at once (e.g. one multi-row insert). */
-  handleBatch?: (ctx: BatchContext) => Promise<Emits | undefined>;
-  tick?: TickDef;
+  handleBatch?: (ctx: BatchContext<L>) => Promise<Emits | undefined>;
+  tick?: TickDef<L>;
 }
 
-export interface TaskwireFunction extends FunctionSpec {
+/** A declared function, as runtimes see it: what its setup makes is opaque to them. */
+// biome-ignore lint/suspicious/noExplicitAny: the runtime passes `local` through without looking
+export interface TaskwireFunction extends Omit<FunctionSpec<any>, 'routes'> {
   delivery: DeliverySpec;
   routes: RouteDef[];
   on: readonly EventDefinition[];
@@ -199,16 +225,18 @@ const ID_RE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
  *   handler: async ({ event, tx }) => { await record(tx, event); return {}; },
  * });
  */
-export function defineFunction(spec: FunctionSpec): TaskwireFunction {
+export function defineFunction<L = undefined>(spec: FunctionSpec<L>): TaskwireFunction {
   if (!ID_RE.test(spec.id)) throw new Error(`function id "${spec.id}" must be kebab-case`);
   if ((spec.on?.length ?? 0) > 0 && !spec.handler)
     throw new Error(`function ${spec.id} has triggers but no handler`);
   if (!spec.routes?.length && !spec.on?.length && !spec.tick) {
     throw new Error(`function ${spec.id} declares no routes, triggers or tick`);
   }
+  const routes =
+    typeof spec.routes === 'function' ? spec.routes(route as RouteFactory<L>) : (spec.routes ?? []);
   return {
     ...spec,
-    routes: spec.routes ?? [],
+    routes,
     on: spec.on ?? [],
     delivery: { ...DEFAULT_DELIVERY, ...spec.delivery },
   };

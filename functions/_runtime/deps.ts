@@ -3,6 +3,7 @@ import type { Database } from '../../core/db/client';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
 import type { Clock } from '../../core/ports/clock';
+import type { LiveStream } from '../../core/ports/live-stream';
 import type { Mailer } from '../../core/ports/mail';
 import type { StateStore } from '../../core/ports/state';
 
@@ -27,6 +28,11 @@ export interface Deps {
   mailer: Mailer;
   /** Key-value state with etags (conversations): a table here, the Dapr state API in the cluster. */
   state: StateStore;
+  /**
+   * Opens this process's fan-out of live updates to connected clients (the runtime's transport:
+   * Server-Sent Events). Each call makes a new one; a function keeps it from its `setup`.
+   */
+  openLiveStream: () => LiveStream;
   /** Registers cleanup to run when the process (or test host) stops: live streams, clients. */
   onClose?: (cleanup: () => void) => void;
   /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */

@@ -1,5 +1,4 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -17,6 +16,7 @@ import { runWithContext } from '../../core/observability/context';
 import { activeTraceHeaders, inServerSpan } from '../../core/observability/tracing';
 import type { RouteDef, TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
+import type { FunctionInstance } from './instance';
 import { handleEvent, invocationContext } from './invoke';
 import { allowedMethods, unmatchedResponse } from './methods';
 import { buildOpenApi } from './openapi';
@@ -250,25 +250,25 @@ function checkHeaders(r: RouteDef, header: (name: string) => string | undefined)
 }
 
 /** Registers a function's routes on an app: validation first, then the handler. */
-export function mountRoutes(app: Hono, fn: TaskwireFunction, deps: Deps): void {
-  for (const r of fn.routes) mountRoute(app, fn, r, deps);
+export function mountRoutes(app: Hono, instance: FunctionInstance): void {
+  for (const r of instance.fn.routes) mountRoute(app, instance, r);
 }
 
-function mountRoute(app: Hono, fn: TaskwireFunction, r: RouteDef, deps: Deps): void {
+function mountRoute(app: Hono, instance: FunctionInstance, r: RouteDef): void {
   app.on(r.method.toUpperCase(), r.path, async (c) => {
     checkHeaders(r, (name) => c.req.header(name));
     const params = r.params ? parseWith(r.params, c.req.param(), 'params') : undefined;
     const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
     const body = r.body ? await readBody(c, r.body) : undefined;
-    const ctx = invocationContext(fn, deps);
     const result = await r.handler({
-      ...ctx,
+      ...invocationContext(instance),
+      local: instance.local,
       body,
       query,
       params,
       header: (name) => c.req.header(name),
       request: c.req.raw,
-      outgoing: (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing,
+      native: (c.env as { outgoing?: unknown } | undefined)?.outgoing,
     });
     if (result instanceof Response) return result;
     const headers = result.headers ?? {};
@@ -291,20 +291,25 @@ function lowerHeaders(req: Request): Record<string, string> {
  * `POST /` with a CloudEvent in binary or structured mode. 2xx acknowledges; a validation failure
  * is 400 (never retried); anything unexpected is 500 (retried, then dead-lettered).
  */
-export function createReceiver(fn: TaskwireFunction, deps: Deps): Hono {
+export function createReceiver(instance: FunctionInstance): Hono {
+  const { fn, deps } = instance;
   const app = new Hono();
   if (fn.on.length > 0) {
     app.post('/', async (c) => {
       const raw = fromHttp(lowerHeaders(c.req.raw), await c.req.text());
-      const outcome = await handleEvent(fn, deps, raw);
+      const outcome = await handleEvent(instance, raw);
       return c.json({ outcome });
     });
   }
   if (fn.tick) {
     const tick = fn.tick;
     app.post('/tick', async (c) => {
-      const ctx = invocationContext(fn, deps);
-      const result = await tick.run({ ...ctx, now: deps.clock.now(), signal: c.req.raw.signal });
+      const result = await tick.run({
+        ...invocationContext(instance),
+        local: instance.local,
+        now: deps.clock.now(),
+        signal: c.req.raw.signal,
+      });
       return c.json({ ok: true, result: result ?? null });
     });
   }
@@ -318,10 +323,9 @@ export function createReceiver(fn: TaskwireFunction, deps: Deps): Hono {
 }
 
 /** One function as a standalone Hono app: what runs as its own Knative Service or process. */
-export function createFunctionApp(fn: TaskwireFunction, deps: Deps, readiness: ReadinessCheck[]): Hono {
-  const app = createBaseApp(deps, { functions: [fn], readiness });
-  mountRoutes(app, fn, deps);
-  const receiver = createReceiver(fn, deps);
-  app.route('/', receiver);
+export function createFunctionApp(instance: FunctionInstance, readiness: ReadinessCheck[]): Hono {
+  const app = createBaseApp(instance.deps, { functions: [instance.fn], readiness });
+  mountRoutes(app, instance);
+  app.route('/', createReceiver(instance));
   return app;
 }

@@ -1,8 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { appliedSequences, processedEvents } from '../../core/db/schema';
 import { ValidationError } from '../../core/errors';
 import { definitionOf, parseEvent } from '../../core/events/catalog';
 import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
+import { deliveryKey, firstDeliveries, firstDelivery, isStale } from '../../core/inbox/inbox';
 import { currentContext, runWithContext } from '../../core/observability/context';
 import {
   activeTraceHeaders,
@@ -12,8 +11,9 @@ import {
 } from '../../core/observability/tracing';
 import { writeAtomically as writeAtomicallyInDb, writeOutbox } from '../../core/outbox/outbox';
 import type { Deliver, DeliveryResult } from '../../core/ports/bus';
-import type { InvocationContext, TaskwireFunction } from './define-function';
+import type { InvocationContext } from './define-function';
 import type { Deps } from './deps';
+import type { FunctionInstance } from './instance';
 import { problemFromError } from './problem';
 
 export function sourceOf(fn: { id: string }): string {
@@ -21,7 +21,7 @@ export function sourceOf(fn: { id: string }): string {
 }
 
 /** The context of one invocation: its logger, event metadata and the transact helper. */
-export function invocationContext(fn: TaskwireFunction, deps: Deps): InvocationContext {
+export function invocationContext({ fn, deps }: FunctionInstance): InvocationContext {
   const ctx = currentContext();
   const meta: EventMeta = {
     source: sourceOf(fn),
@@ -64,7 +64,8 @@ export type EventOutcome = 'processed' | 'duplicate' | 'stale';
  * transaction the dedupe record on (consumer, source, id), the optional sequence check, the
  * handler's effect and the events it emits. A thrown error rolls all of it back.
  */
-export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown): Promise<EventOutcome> {
+export async function handleEvent(instance: FunctionInstance, raw: unknown): Promise<EventOutcome> {
+  const { fn, deps } = instance;
   const event = parseEvent(raw);
   if (!fn.on.some((d) => d.type === event.type)) {
     throw new ValidationError(`${fn.id} is not triggered by ${event.type}`, [
@@ -75,7 +76,7 @@ export async function handleEvent(fn: TaskwireFunction, deps: Deps, raw: unknown
     // Inside the consumer span (when tracing), events this handler emits continue its trace.
     const trace = activeTraceHeaders() ?? { traceparent: event.traceparent, tracestate: event.tracestate };
     return runWithContext({ correlationId: event.correlationid, ...trace }, async () => {
-      const outcome = await handleInContext(fn, deps, event as TaskwireEvent, trace);
+      const outcome = await handleInContext(instance, event as TaskwireEvent, trace);
       span?.setAttribute('taskwire.event.outcome', outcome);
       return outcome;
     });
@@ -92,15 +93,14 @@ function messageOf(event: TaskwireEvent, deps: Deps) {
 }
 
 async function handleInContext(
-  fn: TaskwireFunction,
-  deps: Deps,
+  { fn, deps, local }: FunctionInstance,
   event: TaskwireEvent,
   trace: { traceparent?: string | undefined; tracestate?: string | undefined },
 ): Promise<EventOutcome> {
   const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
   if (fn.ephemeral) {
     const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid, ...trace };
-    await fn.handler!({ event, tx: deps.database.db, deps, log, meta });
+    await fn.handler!({ event, local, tx: deps.database.db, deps, log, meta });
     return 'processed';
   }
 
@@ -113,14 +113,9 @@ async function handleInContext(
   let wrote = false;
   let after: (() => void) | undefined;
   const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
-    const fresh = await tx
-      .insert(processedEvents)
-      .values({ consumer: fn.id, source: event.source, eventId: event.id })
-      .onConflictDoNothing()
-      .returning({ id: processedEvents.eventId });
-    if (fresh.length === 0) return 'duplicate';
+    if (!(await firstDelivery(tx, fn.id, event))) return 'duplicate';
     if (fn.ordered && (await isStale(tx, fn.id, event))) return 'stale';
-    const result = await fn.handler!({ event: event as TaskwireEvent, tx, deps, log, meta });
+    const result = await fn.handler!({ event, local, tx, deps, log, meta });
     if (result?.emit?.length) {
       await writeOutbox(tx, result.emit);
       wrote = true;
@@ -143,35 +138,15 @@ async function handleInContext(
   return outcome;
 }
 
-async function isStale(
-  tx: Parameters<typeof writeOutbox>[0],
-  consumer: string,
-  event: TaskwireEvent,
-): Promise<boolean> {
-  const [row] = await tx
-    .select({ sequence: appliedSequences.sequence })
-    .from(appliedSequences)
-    .where(and(eq(appliedSequences.consumer, consumer), eq(appliedSequences.entityId, event.subject)))
-    .for('update');
-  if (row && row.sequence >= event.sequence) return true;
-  await tx
-    .insert(appliedSequences)
-    .values({ consumer, entityId: event.subject, sequence: event.sequence })
-    .onConflictDoUpdate({
-      target: [appliedSequences.consumer, appliedSequences.entityId],
-      set: { sequence: sql`excluded.sequence` },
-    });
-  return false;
-}
-
 /**
  * In-process delivery for the embedded bus: the same outcome contract as the function's CloudEvent
  * endpoint (2xx, 4xx never retried, 5xx retried) without encoding the event as HTTP and back.
  */
-export function deliverInProcess(fn: TaskwireFunction, deps: Deps): Deliver {
+export function deliverInProcess(instance: FunctionInstance): Deliver {
+  const { fn, deps } = instance;
   return async (event) => {
     try {
-      await handleEvent(fn, deps, event);
+      await handleEvent(instance, event);
       return { status: 200 };
     } catch (err) {
       const p = problemFromError(err);
@@ -187,10 +162,10 @@ export function deliverInProcess(fn: TaskwireFunction, deps: Deps): Deliver {
  * and each event is handled on its own, so a poison event never takes its neighbours down.
  */
 export function deliverBatchInProcess(
-  fn: TaskwireFunction,
-  deps: Deps,
+  instance: FunctionInstance,
 ): (events: readonly TaskwireEvent[]) => Promise<DeliveryResult[]> {
-  const single = deliverInProcess(fn, deps);
+  const { fn, deps, local } = instance;
+  const single = deliverInProcess(instance);
   return async (raws) => {
     if (raws.length === 1) return [await single(raws[0]!)];
     let events: TaskwireEvent[];
@@ -207,22 +182,14 @@ export function deliverBatchInProcess(
       let wrote = false;
       const afters: (() => void)[] = [];
       const outcomes = await deps.database.db.transaction(async (tx) => {
-        const fresh = new Set(
-          (
-            await tx
-              .insert(processedEvents)
-              .values(events.map((e) => ({ consumer: fn.id, source: e.source, eventId: e.id })))
-              .onConflictDoNothing()
-              .returning({ source: processedEvents.source, id: processedEvents.eventId })
-          ).map((r) => `${r.source} ${r.id}`),
-        );
+        const fresh = await firstDeliveries(tx, fn.id, events);
         const emit: TaskwireEvent[] = [];
         const result: EventOutcome[] = [];
         const apply: TaskwireEvent[] = [];
         for (const event of events) {
           // `delete` so that the same event twice in one batch (a redelivery landing beside the
           // original) is applied once: the multi-row insert returns its key only once.
-          if (!fresh.delete(`${event.source} ${event.id}`)) result.push('duplicate');
+          if (!fresh.delete(deliveryKey(event))) result.push('duplicate');
           else if (fn.ordered && (await isStale(tx, fn.id, event))) result.push('stale');
           else {
             result.push('processed');
@@ -230,7 +197,13 @@ export function deliverBatchInProcess(
           }
         }
         if (fn.handleBatch && apply.length > 0) {
-          const r = await fn.handleBatch({ events: apply, tx, deps, log: deps.log.child({ fn: fn.id }) });
+          const r = await fn.handleBatch({
+            events: apply,
+            local,
+            tx,
+            deps,
+            log: deps.log.child({ fn: fn.id }),
+          });
           if (r?.emit?.length) emit.push(...r.emit);
           if (r?.after) afters.push(r.after);
         } else {
@@ -243,7 +216,7 @@ export function deliverBatchInProcess(
               const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid, ...trace };
               const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
               return runWithContext({ correlationId: event.correlationid, ...trace }, () =>
-                fn.handler!({ event, tx, deps, log, meta }),
+                fn.handler!({ event, local, tx, deps, log, meta }),
               );
             });
             if (r?.emit?.length) emit.push(...r.emit);

@@ -10,6 +10,7 @@ import auditSink from '../audit-sink';
 import { FUNCTIONS } from '../index';
 import { defineFunction, route } from './define-function';
 import { createFunctionApp } from './http-app';
+import { instantiate } from './instance';
 import { deliverBatchInProcess } from './invoke';
 
 let host: TestHost | undefined;
@@ -53,7 +54,7 @@ describe('defineFunction', () => {
 describe('a function as its own Hono app receiving CloudEvents (the Knative contract)', () => {
   it('acknowledges a binary-mode event, applies it once, and acknowledges a duplicate without a second effect', async () => {
     host = await startTestHost();
-    const app = createFunctionApp(auditSink, host.deps, []);
+    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
     const ev = createdEvent();
     const { headers, body } = toBinaryHttp(ev);
     const first = await app.request('/', { method: 'POST', headers, body });
@@ -68,7 +69,7 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
 
   it('a batch holding the same event twice (a redelivery beside the original) applies it once', async () => {
     host = await startTestHost();
-    const deliver = deliverBatchInProcess(auditSink, host.deps);
+    const deliver = deliverBatchInProcess(instantiate(auditSink, host.deps));
     const ev = createdEvent();
     const other = createdEvent('Other');
     expect(await deliver([ev, other, ev])).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }]);
@@ -83,7 +84,7 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
 
   it('accepts structured mode too', async () => {
     host = await startTestHost();
-    const app = createFunctionApp(auditSink, host.deps, []);
+    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
     const ev = createdEvent();
     const { headers, body } = toStructuredHttp(ev);
     expect((await app.request('/', { method: 'POST', headers, body })).status).toBe(200);
@@ -91,7 +92,7 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
 
   it('answers 400 (not retried) for an unknown type, invalid data or a non-CloudEvent', async () => {
     host = await startTestHost();
-    const app = createFunctionApp(auditSink, host.deps, []);
+    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
     const ev = createdEvent();
     const unknown = toBinaryHttp({ ...ev, type: 'dev.taskwire.mystery.v1' });
     expect((await app.request('/', { method: 'POST', ...unknown })).status).toBe(400);
@@ -112,7 +113,7 @@ describe('a function as its own Hono app receiving CloudEvents (the Knative cont
 
   it('serves its own health, readiness and metrics', async () => {
     host = await startTestHost();
-    const app = createFunctionApp(auditSink, host.deps, [
+    const app = createFunctionApp(instantiate(auditSink, host.deps), [
       { name: 'database', check: () => host!.deps.database.ping() },
     ]);
     expect((await app.request('/ready')).status).toBe(200);

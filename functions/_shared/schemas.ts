@@ -69,8 +69,3 @@ export const Limit = intParam({ min: 1, max: 200 }).default(50);
 export const IsoInstantParam = z.iso
   .datetime({ offset: true, message: 'an ISO 8601 instant such as 2030-01-02T17:00:00Z' })
   .transform((s) => new Date(s));
-
-/** `If-Match`: a version as `3`, `"3"` or `W/"3"`, or `*`. */
-export const IfMatchHeader = z
-  .string()
-  .regex(/^[ \t]*(?:\*|(?:W\/)?"?\d{1,9}"?)?[ \t]*$/, 'the version last seen, e.g. "3"');

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { AuditEntry, queryAudit, recordAudit } from '../../core/audit/repository';
 import { CATALOG } from '../../core/events/catalog';
 import { defineFunction, route } from '../_runtime/define-function';
 import { IsoInstantParam, intParam, Limit, queryText } from '../_shared/schemas';
-import { AuditEntry, queryAudit, recordAudit } from './audit';
 
 export default defineFunction({
   id: 'audit-sink',

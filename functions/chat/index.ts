@@ -10,7 +10,7 @@ import { NotFoundError } from '../../core/errors';
 import { ChatInputFlagged } from '../../core/events/catalog';
 import { inspectInput } from '../../core/nlu';
 import { commandContext } from '../_runtime/command-context';
-import { defineFunction, route } from '../_runtime/define-function';
+import { defineFunction } from '../_runtime/define-function';
 import type { Deps } from '../_runtime/deps';
 
 export const MESSAGE_MAX = 4000;
@@ -31,22 +31,15 @@ const ChatResponse = z.object({
   engine: z.enum(['offline', 'claude']),
 });
 
-const engines = new WeakMap<Deps, ReturnType<typeof claudeEngine>>();
-
 /** Claude when a key is configured (one client per process), else the offline parser. */
 function engineFor(deps: Deps) {
   if (!deps.env.ANTHROPIC_API_KEY) return offlineEngine;
-  let engine = engines.get(deps);
-  if (!engine) {
-    engine = claudeEngine({
-      apiKey: deps.env.ANTHROPIC_API_KEY,
-      baseURL: deps.env.ANTHROPIC_BASE_URL,
-      model: deps.env.ANTHROPIC_MODEL,
-      log: deps.log.child({ engine: 'claude' }),
-    });
-    engines.set(deps, engine);
-  }
-  return engine;
+  return claudeEngine({
+    apiKey: deps.env.ANTHROPIC_API_KEY,
+    baseURL: deps.env.ANTHROPIC_BASE_URL,
+    model: deps.env.ANTHROPIC_MODEL,
+    log: deps.log.child({ engine: 'claude' }),
+  });
 }
 
 function findingsOf(message: string): string[] {
@@ -57,7 +50,8 @@ function findingsOf(message: string): string[] {
 export default defineFunction({
   id: 'chat',
   description: 'The assistant: turns a message into task operations (offline parser, or Claude with a key).',
-  routes: [
+  setup: (deps) => ({ engine: engineFor(deps) }),
+  routes: (route) => [
     route({
       method: 'post',
       path: '/api/chat',
@@ -84,7 +78,7 @@ export default defineFunction({
         const settings = await deps.settings.get();
         const findings = findingsOf(ctx.body.message);
         const flagged = (m: string) => inspectInput(m).injection;
-        const engine = engineFor(deps);
+        const { engine } = ctx.local;
         const result = await respond(
           {
             ops: inProcessOperations(commandContext(ctx, 'chat'), deps.database.db),

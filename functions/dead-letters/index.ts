@@ -1,6 +1,5 @@
-import { desc, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { deadLetters } from '../../core/db/schema';
+import { dismissDeadLetter, listDeadLetters } from '../../core/dead-letters/repository';
 import { NotFoundError } from '../../core/errors';
 import { defineFunction, route } from '../_runtime/define-function';
 import { intParam, Limit } from '../_shared/schemas';
@@ -31,16 +30,7 @@ export default defineFunction({
         200: { description: 'Dead letters', schema: z.object({ deadLetters: z.array(DeadLetterView) }) },
       },
       handler: async ({ query, deps }) => {
-        const rows = await deps.database.db
-          .select()
-          .from(deadLetters)
-          .where(query.before ? lt(deadLetters.id, query.before) : undefined)
-          .orderBy(desc(deadLetters.id))
-          .limit(query.limit);
-        return {
-          status: 200,
-          body: { deadLetters: rows.map((r) => ({ ...r, createdAt: r.createdAt.toISOString() })) },
-        };
+        return { status: 200, body: { deadLetters: await listDeadLetters(deps.database.db, query) } };
       },
     }),
     route({
@@ -51,11 +41,8 @@ export default defineFunction({
       params: z.object({ id: intParam({ min: 1 }) }),
       responses: { 204: { description: 'Dismissed' }, 404: { description: 'No such dead letter' } },
       handler: async ({ params, deps }) => {
-        const rows = await deps.database.db
-          .delete(deadLetters)
-          .where(eq(deadLetters.id, params.id))
-          .returning({ id: deadLetters.id });
-        if (rows.length === 0) throw new NotFoundError(`no dead letter ${params.id}`);
+        if (!(await dismissDeadLetter(deps.database.db, params.id)))
+          throw new NotFoundError(`no dead letter ${params.id}`);
         return { status: 204 };
       },
     }),

@@ -1,45 +1,28 @@
-import { and, eq, lte, min, sql } from 'drizzle-orm';
-import { emailDeliveries } from '../../core/db/schema';
+import {
+  claimEmail,
+  emailFailed,
+  emailSucceeded,
+  interruptedEmails,
+  nextEmailDue,
+  type QueuedEmail,
+  releaseEmail,
+} from '../../core/email/queue';
 import { NotificationCreated, ReminderFailed, ReminderSent } from '../../core/events/catalog';
 import type { TaskwireEvent } from '../../core/events/define-event';
 import { insertNotification } from '../../core/notifications/repository';
 import { markReminders, taskIdsOf } from '../../core/reminders/repository';
 import { defineFunction, type InvocationContext } from '../_runtime/define-function';
 
-type Delivery = typeof emailDeliveries.$inferSelect;
+type Delivery = QueuedEmail;
 
 /** How long an attempt may take before the row is treated as interrupted. */
 const SENDING_LEASE_MS = 90_000;
 const ACTOR = 'system:deliver-email';
 
-/**
- * Takes the next email that is due, recording the attempt (status `sending`, attempts + 1) in its
- * own committed transaction BEFORE the provider is called.
- */
-async function claimNext(ctx: InvocationContext, now: Date): Promise<Delivery | undefined> {
-  const rows = await ctx.deps.database.rows<{ id: string }>(sql`
-    update email_deliveries set status = 'sending', attempts = attempts + 1,
-      lease_until = ${new Date(now.getTime() + SENDING_LEASE_MS).toISOString()}::timestamptz, lease_owner = ${ctx.meta.correlationId}
-    where id = (
-      select id from email_deliveries
-      where status = 'pending' and next_attempt_at <= ${now.toISOString()}::timestamptz
-      order by next_attempt_at limit 1 for update skip locked)
-    returning id`);
-  if (rows.length === 0) return undefined;
-  const [row] = await ctx.deps.database.db
-    .select()
-    .from(emailDeliveries)
-    .where(eq(emailDeliveries.id, rows[0]!.id));
-  return row;
-}
-
 async function fail(ctx: InvocationContext, d: Delivery, reason: string, now: Date): Promise<void> {
   const reminderIds = d.reminderIds as string[];
   await ctx.transact(async (tx) => {
-    await tx
-      .update(emailDeliveries)
-      .set({ status: 'failed', lastError: reason, leaseUntil: null, nextAttemptAt: null })
-      .where(eq(emailDeliveries.id, d.id));
+    await emailFailed(tx, d.id, reason);
     await markReminders(tx, reminderIds, 'failed', now, ['sent', 'fired'], reason);
     const taskIds = await taskIdsOf(tx, reminderIds);
     const notification = await insertNotification(tx, {
@@ -85,16 +68,9 @@ async function fail(ctx: InvocationContext, d: Delivery, reason: string, now: Da
  * is simply tried again.
  */
 async function recoverInterrupted(ctx: InvocationContext, now: Date): Promise<void> {
-  const stuck = await ctx.deps.database.db
-    .select()
-    .from(emailDeliveries)
-    .where(and(eq(emailDeliveries.status, 'sending'), lte(emailDeliveries.leaseUntil, now)));
-  for (const d of stuck) {
+  for (const d of await interruptedEmails(ctx.deps.database.db, now)) {
     if (ctx.deps.mailer.kind === 'resend') {
-      await ctx.deps.database.db
-        .update(emailDeliveries)
-        .set({ status: 'pending', nextAttemptAt: now, leaseUntil: null })
-        .where(and(eq(emailDeliveries.id, d.id), eq(emailDeliveries.status, 'sending')));
+      await releaseEmail(ctx.deps.database.db, d.id, now);
     } else {
       await fail(
         ctx,
@@ -112,13 +88,7 @@ export default defineFunction({
   tick: {
     cron: '* * * * *',
     everyMs: (deps) => deps.env.REMINDER_SWEEP_MS,
-    nextRun: async (deps) => {
-      const [row] = await deps.database.db
-        .select({ at: min(emailDeliveries.nextAttemptAt) })
-        .from(emailDeliveries)
-        .where(eq(emailDeliveries.status, 'pending'));
-      return row?.at ?? null;
-    },
+    nextRun: (deps) => nextEmailDue(deps.database.db),
     async run(ctx) {
       const delays = ctx.deps.env.EMAIL_RETRY_DELAYS;
       let sent = 0;
@@ -126,7 +96,7 @@ export default defineFunction({
       await recoverInterrupted(ctx, ctx.deps.clock.now());
       while (!ctx.signal.aborted) {
         const now = ctx.deps.clock.now();
-        const d = await claimNext(ctx, now);
+        const d = await claimEmail(ctx.deps.database, now, ctx.meta.correlationId, SENDING_LEASE_MS);
         if (!d) break;
         try {
           const { id } = await ctx.deps.mailer.send({
@@ -138,10 +108,7 @@ export default defineFunction({
           });
           await ctx.transact(async (tx) => {
             const at = ctx.deps.clock.now();
-            await tx
-              .update(emailDeliveries)
-              .set({ status: 'sent', sentAt: at, providerId: id ?? null, leaseUntil: null })
-              .where(eq(emailDeliveries.id, d.id));
+            await emailSucceeded(tx, d.id, at, id ?? null);
             const reminderIds = d.reminderIds as string[];
             const taskIds = await taskIdsOf(tx, reminderIds);
             return {
@@ -175,10 +142,7 @@ export default defineFunction({
             failed++;
           } else {
             const at = new Date(ctx.deps.clock.now().getTime() + retryIn * 1000);
-            await ctx.deps.database.db
-              .update(emailDeliveries)
-              .set({ status: 'pending', nextAttemptAt: at, lastError: reason, leaseUntil: null })
-              .where(eq(emailDeliveries.id, d.id));
+            await releaseEmail(ctx.deps.database.db, d.id, at, reason);
             ctx.log.warn(
               { deliveryId: d.id, attempt: d.attempts, retryAt: at.toISOString(), reason },
               'reminder email failed; will retry',

@@ -1,5 +1,3 @@
-import { eq } from 'drizzle-orm';
-import { taskSeries } from '../../core/db/schema';
 import type { RecurrenceMode, RecurrenceRule } from '../../core/domain/recurrence-rule';
 import { toView } from '../../core/domain/task';
 import { RecurringGenerated, TaskCompleted, TaskCreated } from '../../core/events/catalog';
@@ -7,6 +5,7 @@ import type { EventMeta, TaskwireEvent } from '../../core/events/define-event';
 import type { Logger } from '../../core/observability/logger';
 import { findTask } from '../../core/tasks/repository';
 import {
+  clearDeferral,
   dueDeferredSeries,
   findSeries,
   type GeneratedInstance,
@@ -103,10 +102,7 @@ export default defineFunction({
             notes: [],
           };
           const created = await generateInstances(tx, series, plan, now, ctx.deps.newId);
-          await tx
-            .update(taskSeries)
-            .set({ deferredAt: null, deferredIndex: null })
-            .where(eq(taskSeries.id, series.id));
+          await clearDeferral(tx, series.id);
           return { value: created.length, emit: announce(series, series.id, created, now, ctx.meta) };
         });
       }

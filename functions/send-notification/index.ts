@@ -1,4 +1,4 @@
-import { emailDeliveries } from '../../core/db/schema';
+import { enqueueEmail } from '../../core/email/queue';
 import { NotificationCreated, ReminderDue, ReminderSent } from '../../core/events/catalog';
 import { insertNotification } from '../../core/notifications/repository';
 import { composeReminder } from '../../core/reminders/compose';
@@ -66,18 +66,19 @@ export default defineFunction({
       return { emit };
     }
     const mail = compose(byEmail);
-    await tx.insert(emailDeliveries).values({
-      id: deps.newId(),
-      notificationId: notification.id,
-      reminderIds: byEmail.map((i) => i.reminderId),
-      toAddress: settings.email,
-      subject: mail.subject,
-      textBody: mail.text,
-      htmlBody: mail.html,
-      status: 'pending',
-      nextAttemptAt: now,
-      createdAt: now,
-    });
+    await enqueueEmail(
+      tx,
+      {
+        id: deps.newId(),
+        notificationId: notification.id,
+        reminderIds: byEmail.map((i) => i.reminderId),
+        to: settings.email,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+      },
+      now,
+    );
     return { emit, after: () => deps.wake('deliver-email') };
   },
 });

@@ -4,8 +4,7 @@ import { ConflictError, NotFoundError } from '../../core/errors';
 import { SeriesUpdated } from '../../core/events/catalog';
 import { findSeries, patchSeries, SeriesPatch, SeriesView, toSeriesView } from '../../core/tasks/series';
 import { defineFunction, route } from '../_runtime/define-function';
-import { IfMatchHeader } from '../_shared/schemas';
-import { parseIfMatch } from '../update-task';
+import { IfMatchHeader, parseIfMatch } from '../_shared/if-match';
 
 const SeriesParams = z.object({ id: z.uuid('series ids are UUIDs') });
 

@@ -1,41 +1,24 @@
 import { z } from 'zod';
-import { StreamHub } from '../../core/stream/hub';
-import { outboxReplay } from '../../core/stream/replay';
 import { STREAMED_EVENTS } from '../../core/stream/updates';
-import { defineFunction, route } from '../_runtime/define-function';
-import type { Deps } from '../_runtime/deps';
-
-const hubs = new WeakMap<Deps, StreamHub>();
-
-/** One hub per process (per deps in tests): the registry of this gateway's live connections. */
-export function hubFor(deps: Deps): StreamHub {
-  let hub = hubs.get(deps);
-  if (!hub) {
-    hub = new StreamHub({
-      log: deps.log.child({ fn: 'task-stream' }),
-      registry: deps.metrics.registry,
-      replay: outboxReplay(deps.database),
-      heartbeatMs: deps.env.STREAM_HEARTBEAT_MS,
-      coalesceMs: deps.env.STREAM_COALESCE_MS,
-      maxBufferedBytes: deps.env.STREAM_MAX_BUFFERED_BYTES,
-    });
-    hubs.set(deps, hub);
-    deps.onClose?.(() => hub!.close());
-  }
-  return hub;
-}
+import { defineFunction } from '../_runtime/define-function';
 
 export default defineFunction({
   id: 'task-stream',
   description: 'Live updates over Server-Sent Events: every task change and notification, to every open tab.',
+  /** The connections of this process, fed by every instance's own copy of each change. */
+  setup: (deps) => {
+    const stream = deps.openLiveStream();
+    deps.onClose?.(() => stream.close());
+    return stream;
+  },
   on: STREAMED_EVENTS,
   ephemeral: true,
   broadcast: true,
-  handler: async ({ event, deps }) => {
-    hubFor(deps).publish(event);
+  handler: async ({ event, local }) => {
+    local.publish(event);
     return {};
   },
-  routes: [
+  routes: (route) => [
     route({
       method: 'get',
       path: '/api/stream',
@@ -47,10 +30,10 @@ export default defineFunction({
       headers: { 'Last-Event-ID': 'Replay everything after this event' },
       responses: { 200: { description: 'An event stream', contentType: 'text/event-stream' } },
       handler: async (ctx) =>
-        hubFor(ctx.deps).connect({
+        ctx.local.connect({
           lastEventId: ctx.header('last-event-id') || ctx.query.lastEventId,
           signal: ctx.request.signal,
-          outgoing: ctx.outgoing,
+          native: ctx.native,
           headers: { 'x-correlation-id': ctx.meta.correlationId },
         }),
     }),

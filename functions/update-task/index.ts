@@ -1,21 +1,10 @@
 import { z } from 'zod';
 import { TaskView, UpdateTaskInput } from '../../core/domain/task';
-import { ValidationError } from '../../core/errors';
 import { updateTask } from '../../core/tasks/commands';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction, route } from '../_runtime/define-function';
-import { IfMatchHeader, TaskIdParams } from '../_shared/schemas';
-
-/** Accepts `3`, `"3"` and `W/"3"`. */
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '' || header.trim() === '*') return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
-  if (!m)
-    throw new ValidationError('If-Match must be the task version, e.g. "3"', [
-      { field: 'If-Match', message: 'not a version' },
-    ]);
-  return Number(m[1]);
-}
+import { IfMatchHeader, parseIfMatch } from '../_shared/if-match';
+import { TaskIdParams } from '../_shared/schemas';
 
 export default defineFunction({
   id: 'update-task',

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../core/observability/logger';
 import { createMetrics } from '../../core/observability/metrics';
 import { FUNCTIONS } from '../../functions';
-import { createHost, type Host } from '../../functions/_runtime/host';
+import { createHost, type Host } from '../../runtime/host';
 import { testDatabase, testEnv } from '../support/harness';
 import { tempDir } from '../support/server-process';
 

@@ -16,7 +16,7 @@ import { FakeDapr } from '../support/fake-dapr';
 import { freshDatabase } from '../support/harness';
 import { freePort, ServerProcess } from '../support/server-process';
 
-const ENTRY = 'functions/_runtime/function-main.ts';
+const ENTRY = 'runtime/function-main.ts';
 const running: { stop(): Promise<void> }[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop()));

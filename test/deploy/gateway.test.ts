@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS } from '../../functions';
-import { createGateway } from '../../functions/_runtime/gateway';
+import { createGateway } from '../../runtime/gateway';
 
 let echo: ReturnType<typeof serve>;
 let echoUrl = '';

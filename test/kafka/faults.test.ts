@@ -160,7 +160,7 @@ describe('the broker restarted in the middle of a run (a dedicated broker)', { t
     await db?.end({ timeout: 5 });
     await collector?.close();
     await kafkaScript('reset', port);
-    expect(code, `start-multi exit code; log: ${multi?.logFile}`).toBe(0);
+    expect(code, `supervisor exit code; log: ${multi?.logFile}`).toBe(0);
   }, 180_000);
 
   const api = async (title: string): Promise<string | undefined> => {

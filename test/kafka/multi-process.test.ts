@@ -1,5 +1,5 @@
 /**
- * The multi-process mode end to end (`scripts/start-multi.ts`): every function as its own process,
+ * The multi-process mode end to end (`runtime/supervisor.ts`): every function as its own process,
  * two task-stream instances, the gateway, a real Kafka and PostgreSQL, tracing exported to a local
  * OTLP/HTTP collector. One launch serves the whole file; the SIGKILL test runs last.
  */
@@ -52,7 +52,7 @@ afterAll(async () => {
   await db?.end({ timeout: 5 });
   await collector?.close();
   await ns.cleanup();
-  expect(code, `start-multi exit code; log: ${multi?.logFile}`).toBe(0);
+  expect(code, `supervisor exit code; log: ${multi?.logFile}`).toBe(0);
 }, 120_000);
 
 async function api<T = Record<string, unknown>>(

@@ -81,7 +81,7 @@ export interface ProcessState {
   restarts: number;
 }
 
-/** `scripts/start-multi.ts` running as a real process, with its log in a file. */
+/** `runtime/supervisor.ts` running as a real process, with its log in a file. */
 export class MultiProcess {
   proc: ChildProcess | undefined;
   readonly logFile: string;
@@ -106,7 +106,7 @@ export class MultiProcess {
       [
         '--import',
         'tsx',
-        'scripts/start-multi.ts',
+        'runtime/supervisor.ts',
         '--state-file',
         this.stateFile,
         '--log-format',
@@ -131,15 +131,13 @@ export class MultiProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.proc.exitCode !== null) {
-        throw new Error(
-          `start-multi exited with ${this.proc.exitCode}; log: ${this.logFile}\n${this.tail()}`,
-        );
+        throw new Error(`supervisor exited with ${this.proc.exitCode}; log: ${this.logFile}\n${this.tail()}`);
       }
       const state = this.state();
       if (state?.processes.every((p) => p.status === 'ready')) return;
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`start-multi not ready in ${timeoutMs} ms; log: ${this.logFile}\n${this.tail()}`);
+    throw new Error(`supervisor not ready in ${timeoutMs} ms; log: ${this.logFile}\n${this.tail()}`);
   }
 
   tail(lines = 30): string {

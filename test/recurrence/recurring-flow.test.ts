@@ -6,6 +6,7 @@ import type { TaskwireEvent } from '../../core/events/define-event';
 import { toBinaryHttp } from '../../core/events/http-binding';
 import { ManualClock } from '../../core/ports/clock';
 import { createFunctionApp } from '../../functions/_runtime/http-app';
+import { instantiate } from '../../functions/_runtime/instance';
 import onTaskCompleted from '../../functions/on-task-completed';
 import { DATABASE_KINDS, startTestHost, type TestHost, testDatabase } from '../support/harness';
 
@@ -127,7 +128,7 @@ describe.each(DATABASE_KINDS)('recurring tasks on %s', (kind) => {
       .from(outbox)
       .where(eq(outbox.type, TaskCompleted.type));
     const event = row!.event as TaskwireEvent;
-    const app = createFunctionApp(onTaskCompleted, host.deps, []);
+    const app = createFunctionApp(instantiate(onTaskCompleted, host.deps), []);
     const same = await app.request('/', { method: 'POST', ...toBinaryHttp(event) });
     expect(await same.json()).toEqual({ outcome: 'duplicate' });
     const replay = await app.request('/', {

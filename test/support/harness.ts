@@ -9,7 +9,7 @@ import { systemClock } from '../../core/ports/clock';
 import { FUNCTIONS } from '../../functions';
 import type { TaskwireFunction } from '../../functions/_runtime/define-function';
 import type { Deps } from '../../functions/_runtime/deps';
-import { createHost, type Host } from '../../functions/_runtime/host';
+import { createHost, type Host } from '../../runtime/host';
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
   return parseEnv({

@@ -21,7 +21,7 @@ export class ServerProcess {
 
   constructor(
     readonly env: Record<string, string>,
-    readonly entry = 'functions/_runtime/main.ts',
+    readonly entry = 'runtime/main.ts',
     readonly nodeArgs: string[] = [],
   ) {
     this.logFile = path.join(tempDir('tw-log-'), 'server.log');

@@ -49,7 +49,7 @@ runBusContract(
   'dapr (fake sidecar, Kafka-like delivery)',
   async ({ deadLetters }) => (await daprBus(deadLetters)).bus,
   {
-    capabilities: { durable: false, distributed: false },
+    capabilities: { durable: false, distributed: false, batching: true },
   },
 );
 

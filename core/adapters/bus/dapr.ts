@@ -1,20 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { definitionOf } from '../../events/catalog';
 import { DEAD_LETTER_TOPIC, type TaskwireEvent } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
-import {
-  type DeadLetterSink,
-  type DeliveryResult,
-  type EventBus,
-  inKeyOrder,
-  isRetryableStatus,
-  isSuccess,
-  type Subscription,
-} from '../../ports/bus';
+import { type DeadLetterSink, inKeyOrder, isSuccess, type Subscription } from '../../ports/bus';
 import { type DaprSidecar, daprError } from '../dapr/sidecar';
+import { BatchQueue, Delivery } from './delivery';
+import { PublishRefusedError, publishWithRetries, SimpleBus } from './lifecycle';
 
 /** What the app answers a pub/sub delivery with (Dapr's `AppResponseStatus`). */
 export type DaprStatus = 'SUCCESS' | 'RETRY' | 'DROP';
@@ -88,11 +81,6 @@ export function celMatchTypes(types: readonly string[]): string {
   return types.map((t) => `event.type == ${JSON.stringify(t)}`).join(' || ');
 }
 
-interface Verdict {
-  status: number | null;
-  reason: string;
-}
-
 interface Progress {
   /** Failed attempts per consumer so far. */
   attempts: Map<string, number>;
@@ -100,9 +88,10 @@ interface Progress {
   settled: Set<string>;
 }
 
-interface BatchQueue {
-  waiting: { event: TaskwireEvent; resolve: (v: Verdict) => void }[];
-  draining: boolean;
+interface Subscriber {
+  sub: Subscription;
+  delivery: Delivery;
+  queue: BatchQueue | undefined;
 }
 
 /** Events whose deliveries are being retried; bounded so that abandoned ones cannot pile up. */
@@ -118,32 +107,26 @@ const MAX_TRACKED = 10_000;
  * failure is dead-lettered here and answered DROP, so the dead end is the same one as on the
  * other buses. Deliveries that arrive while a batch is in flight are handed over together.
  */
-export class DaprBus implements EventBus {
+export class DaprBus extends SimpleBus {
   readonly kind = 'dapr';
-  readonly #subs: Subscription[] = [];
+  readonly #subs: Subscriber[] = [];
   readonly #progress = new Map<string, Progress>();
-  readonly #batches = new Map<Subscription, BatchQueue>();
-  #running = false;
-  #abort = new AbortController();
 
-  constructor(private readonly opts: DaprBusOptions) {}
+  constructor(private readonly opts: DaprBusOptions) {
+    super();
+  }
 
   subscribe(subscription: Subscription): void {
-    this.#subs.push(subscription);
+    const delivery = new Delivery(subscription, this.opts);
+    this.#subs.push({
+      sub: subscription,
+      delivery,
+      queue: subscription.deliverBatch ? new BatchQueue(delivery) : undefined,
+    });
   }
 
-  async start(): Promise<void> {
-    this.#abort = new AbortController();
-    this.#running = true;
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#abort.abort();
-  }
-
-  async healthy(): Promise<boolean> {
-    if (!this.#running) return false;
+  override async healthy(): Promise<boolean> {
+    if (!this.life.running) return false;
     try {
       await this.opts.sidecar.healthz();
       return true;
@@ -162,8 +145,7 @@ export class DaprBus implements EventBus {
     return sub.broadcast ? (this.opts.broadcastPubsubName ?? this.opts.pubsubName) : this.opts.pubsubName;
   }
 
-  async publish(events: readonly TaskwireEvent[]): Promise<void> {
-    if (!this.#running) throw new Error('bus is stopped');
+  protected async send(events: readonly TaskwireEvent[]): Promise<void> {
     await inKeyOrder(events, (event) => this.#publishOne(event));
   }
 
@@ -178,41 +160,34 @@ export class DaprBus implements EventBus {
     const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json' };
     if (event.traceparent) headers.traceparent = event.traceparent;
     if (event.tracestate) headers.tracestate = event.tracestate;
-    const retries = this.opts.publishRetries ?? 5;
-    const backoffMs = this.opts.backoffMs ?? 100;
-    let last: Error = new Error('not attempted');
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal: this.#abort.signal });
-      try {
-        const res = await this.opts.sidecar.request(path, {
-          method: 'POST',
-          headers,
-          body,
-          signal: this.#abort.signal,
-        });
+    const signal = this.life.signal;
+    await publishWithRetries(
+      event,
+      async () => {
+        const res = await this.opts.sidecar.request(path, { method: 'POST', headers, body, signal });
         if (isSuccess(res.status)) {
           await res.body?.cancel();
           return;
         }
-        last = await daprError(res, `publishing ${event.type} ${event.id} to ${topic}`);
+        const err = await daprError(res, `publishing ${event.type} ${event.id} to ${topic}`);
         // 400 (malformed) and 403 (not allowed to publish) will not get better by retrying.
-        if (res.status === 400 || res.status === 403) throw last;
-      } catch (err) {
-        if (err === last || this.#abort.signal.aborted) throw err;
-        last = err as Error;
-      }
-      this.opts.log.warn(
-        { eventId: event.id, type: event.type, attempt: attempt + 1 },
-        `publish through dapr failed: ${last.message}`,
-      );
-    }
-    throw last;
+        if (res.status === 400 || res.status === 403) throw new PublishRefusedError(res.status, err.message);
+        throw err;
+      },
+      {
+        retries: this.opts.publishRetries ?? 5,
+        backoffMs: this.opts.backoffMs ?? 100,
+        signal,
+        log: this.opts.log,
+        target: 'dapr',
+      },
+    );
   }
 
   /** What `GET /dapr/subscribe` answers: one entry per component and topic, a rule per topic. */
   subscriptions(): DaprSubscription[] {
     const byTarget = new Map<string, { pubsub: string; topic: string; types: Set<string> }>();
-    for (const sub of this.#subs) {
+    for (const { sub } of this.#subs) {
       const pubsub = this.#pubsubOf(sub);
       for (const type of sub.types) {
         const topic = this.#topicOf(type);
@@ -266,8 +241,10 @@ export class DaprBus implements EventBus {
       return 'DROP';
     }
     const consumers = this.#subs.filter(
-      (s) =>
-        this.#pubsubOf(s) === pubsub && s.types.includes(event.type) && this.#topicOf(event.type) === topic,
+      ({ sub }) =>
+        this.#pubsubOf(sub) === pubsub &&
+        sub.types.includes(event.type) &&
+        this.#topicOf(event.type) === topic,
     );
     if (consumers.length === 0) {
       log.warn({ pubsub, topic, type: event.type }, 'no subscriber for a delivered event; dropped');
@@ -281,7 +258,7 @@ export class DaprBus implements EventBus {
     }
     const p = progress;
     const statuses = await Promise.all(
-      consumers.map((sub) => (p.settled.has(sub.consumer) ? 'SUCCESS' : this.#deliverTo(sub, event, p))),
+      consumers.map((s) => (p.settled.has(s.sub.consumer) ? 'SUCCESS' : this.#deliverTo(s, event, p))),
     );
     if (statuses.includes('RETRY')) return 'RETRY';
     this.#progress.delete(key);
@@ -296,100 +273,39 @@ export class DaprBus implements EventBus {
     this.#progress.set(key, progress);
   }
 
-  async #deliverTo(sub: Subscription, event: TaskwireEvent, progress: Progress): Promise<DaprStatus> {
-    const { metrics, log } = this.opts;
+  /**
+   * One attempt per delivery from the sidecar: the sidecar redelivers on RETRY (on its own schedule,
+   * per the Resiliency policy), and the attempts counted here bound how often.
+   */
+  async #deliverTo({ sub, delivery, queue }: Subscriber, event: TaskwireEvent, progress: Progress) {
     const failed = progress.attempts.get(sub.consumer) ?? 0;
     // A first attempt may join a batch; a retry goes alone, so one poison event cannot hold back others.
-    const verdict =
-      failed === 0 && sub.deliverBatch ? await this.#enqueue(sub, event) : await attempt(sub, event);
-    if (verdict.status !== null && isSuccess(verdict.status)) {
-      progress.settled.add(sub.consumer);
-      metrics?.eventsDelivered.inc({ type: event.type, consumer: sub.consumer });
-      return 'SUCCESS';
-    }
+    const verdict = failed === 0 && queue ? await queue.enqueue(event) : await delivery.attempt(event);
     const attempts = failed + 1;
-    const retryable = verdict.status === null || isRetryableStatus(verdict.status);
-    if (retryable && attempts < sub.delivery.retry + 1) {
+    const next = delivery.judge(verdict, attempts);
+    if (next === 'delivered') {
+      progress.settled.add(sub.consumer);
+      delivery.delivered(event);
+      return 'SUCCESS' as const;
+    }
+    if (next === 'retry') {
       progress.attempts.set(sub.consumer, attempts);
-      metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'retry' });
-      log.warn(
-        {
-          consumer: sub.consumer,
-          eventId: event.id,
-          type: event.type,
-          attempt: attempts,
-          status: verdict.status,
-        },
-        `delivery failed: ${verdict.reason}`,
-      );
-      return 'RETRY';
+      delivery.failed(event, verdict, attempts);
+      return 'RETRY' as const;
     }
     progress.settled.add(sub.consumer);
-    metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'dead-letter' });
-    log.error(
-      { consumer: sub.consumer, eventId: event.id, type: event.type, status: verdict.status },
-      `event dead-lettered: ${verdict.reason}`,
-    );
     try {
-      await this.opts.deadLetters.record({
-        consumer: sub.consumer,
-        event,
-        status: verdict.status,
-        reason: verdict.reason,
-        attempts,
-      });
+      await delivery.deadLetter(event, verdict, attempts);
     } catch (err) {
       // Without a record the event must not vanish: let the sidecar try again.
       progress.settled.delete(sub.consumer);
-      log.error({ err, eventId: event.id }, 'recording a dead letter failed; asking for redelivery');
-      return 'RETRY';
+      this.opts.log.error(
+        { err, eventId: event.id },
+        'recording a dead letter failed; asking for redelivery',
+      );
+      return 'RETRY' as const;
     }
-    return 'DROP';
-  }
-
-  #enqueue(sub: Subscription, event: TaskwireEvent): Promise<Verdict> {
-    let queue = this.#batches.get(sub);
-    if (!queue) {
-      queue = { waiting: [], draining: false };
-      this.#batches.set(sub, queue);
-    }
-    const q = queue;
-    return new Promise<Verdict>((resolve) => {
-      q.waiting.push({ event, resolve });
-      if (!q.draining) {
-        q.draining = true;
-        setImmediate(() => void this.#drain(sub, q));
-      }
-    });
-  }
-
-  async #drain(sub: Subscription, q: BatchQueue): Promise<void> {
-    try {
-      while (q.waiting.length > 0) {
-        const batch = q.waiting.splice(0, sub.maxBatch ?? 100);
-        let results: DeliveryResult[];
-        try {
-          results = await sub.deliverBatch!(batch.map((b) => b.event));
-        } catch (err) {
-          results = batch.map(() => ({ status: 500, detail: (err as Error).message }));
-        }
-        batch.forEach((item, i) => {
-          const r = results[i] ?? { status: 500, detail: 'no result for this event' };
-          item.resolve({ status: r.status, reason: r.detail ?? `status ${r.status}` });
-        });
-      }
-    } finally {
-      q.draining = false;
-    }
-  }
-}
-
-async function attempt(sub: Subscription, event: TaskwireEvent): Promise<Verdict> {
-  try {
-    const r = await sub.deliver(event);
-    return { status: r.status, reason: r.detail ?? `status ${r.status}` };
-  } catch (err) {
-    return { status: null, reason: (err as Error).message };
+    return 'DROP' as const;
   }
 }
 

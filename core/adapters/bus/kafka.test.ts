@@ -60,7 +60,7 @@ afterAll(async () => {
 }, 60_000);
 
 runBusContract('kafka', ({ namespace, deadLetters }) => makeBus(namespace, deadLetters), {
-  capabilities: { durable: true, distributed: true },
+  capabilities: { durable: true, distributed: true, batching: true },
   timeoutMs: 90_000,
 });
 
@@ -235,7 +235,9 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     buses.push(publisher);
     await publisher.start();
 
-    const fixture = fileURLToPath(new URL('./kafka-crash-fixture.ts', import.meta.url));
+    const fixture = fileURLToPath(
+      new URL('../../../test/kafka/fixtures/kafka-crash-consumer.ts', import.meta.url),
+    );
     const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
       env: {
         ...process.env,

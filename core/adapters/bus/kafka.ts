@@ -15,18 +15,11 @@ import {
   type Producer,
 } from 'kafkajs';
 import { definitionOf } from '../../events/catalog';
-import { DEAD_LETTER_TOPIC, type TaskwireEvent, TOPICS } from '../../events/define-event';
+import { DEAD_LETTER_TOPIC, type TaskwireEvent, TOPICS, typedAttributes } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
-import {
-  backoffDelay,
-  type DeadLetterSink,
-  type DeliveryResult,
-  type EventBus,
-  isRetryableStatus,
-  isSuccess,
-  type Subscription,
-} from '../../ports/bus';
+import type { DeadLetterSink, EventBus, Subscription } from '../../ports/bus';
+import { Delivery, type Verdict } from './delivery';
 import './kafkajs-idle-fix';
 
 export interface KafkaBusOptions {
@@ -124,12 +117,7 @@ export function fromKafkaRecord(message: Pick<KafkaMessage, 'key' | 'value' | 'h
   const value = message.value?.toString() ?? null;
   const decoded = CloudEventsKafka.toEvent({ key, value, headers, body: value } as never);
   if (Array.isArray(decoded)) throw new Error('a batch-mode CloudEvent record is not supported');
-  const attrs: Record<string, unknown> = { ...(decoded as unknown as Record<string, unknown>) };
-  for (const k of Object.keys(attrs)) if (attrs[k] === undefined) delete attrs[k];
-  // Extensions travel as strings in headers; Taskwire's numeric ones come back as numbers.
-  for (const k of ['sequence', 'schemaversion'] as const) {
-    if (typeof attrs[k] === 'string' && /^-?\d+$/.test(attrs[k] as string)) attrs[k] = Number(attrs[k]);
-  }
+  const attrs = typedAttributes({ ...(decoded as unknown as Record<string, unknown>) });
   if (key !== undefined) attrs.partitionkey = key;
   return attrs as unknown as TaskwireEvent;
 }
@@ -197,6 +185,7 @@ type Classified =
 
 interface Group {
   sub: Subscription;
+  delivery: Delivery;
   groupId: string;
   topics: string[];
   types: Set<string>;
@@ -278,6 +267,7 @@ export class KafkaBus implements EventBus {
     const topics = [...new Set(subscription.types.map((t) => this.#topicOfType(t)))];
     this.#groups.push({
       sub: subscription,
+      delivery: new Delivery(subscription, this.#opts),
       groupId,
       topics,
       types: new Set(subscription.types),
@@ -548,17 +538,14 @@ export class KafkaBus implements EventBus {
           }
         }
         const events = run.filter((r): r is Classified & { kind: 'event' } => r.kind === 'event');
-        const first = events.length > 1 ? await this.#deliverBatch(group, events) : undefined;
+        const verdicts =
+          events.length > 1 ? await group.delivery.attemptBatch(events.map((e) => e.event)) : [];
+        const first = new Map<Classified, Verdict>(events.map((e, k) => [e, verdicts[k]!]));
         let abandoned = false;
         for (const r of run) {
-          if (r.kind === 'event') {
-            const firstResult = first?.get(r);
-            if (firstResult && isSuccess(firstResult.status)) {
-              this.#opts.metrics?.eventsDelivered.inc({ type: r.event.type, consumer: group.sub.consumer });
-            } else if (!(await this.#deliver(group, r.message, r.event, ctx, firstResult))) {
-              abandoned = true;
-              break;
-            }
+          if (r.kind === 'event' && !(await this.#deliver(group, r.message, r.event, ctx, first.get(r)))) {
+            abandoned = true;
+            break;
           }
           done(r.message);
         }
@@ -587,22 +574,6 @@ export class KafkaBus implements EventBus {
     }
   }
 
-  /** One `deliverBatch` call; a throw counts as a 500 for every event. */
-  async #deliverBatch(
-    group: Group,
-    events: (Classified & { kind: 'event' })[],
-  ): Promise<Map<Classified, DeliveryResult>> {
-    let results: DeliveryResult[];
-    try {
-      results = await group.sub.deliverBatch!(events.map((e) => e.event));
-    } catch (err) {
-      results = events.map(() => ({ status: 500, detail: (err as Error).message }));
-    }
-    return new Map(
-      events.map((e, i) => [e, results[i] ?? { status: 500, detail: 'no result for this event' }]),
-    );
-  }
-
   async #deadLetterUndecodable(group: Group, message: KafkaMessage, error: Error, ctx: DeliveryContext) {
     this.#opts.log.error(
       {
@@ -622,89 +593,36 @@ export class KafkaBus implements EventBus {
   }
 
   /**
-   * Delivers one event with retries and backoff, then dead-letters it if it never succeeded.
-   * `firstResult` is a failed batch attempt, counted as the first. False when the delivery was
-   * abandoned (the bus is stopping) and the record must be redelivered.
+   * Delivers one event with retries and backoff, holding back its partition, then dead-letters it
+   * (dead-letter topic and sink) if it never succeeded. `first` is the event's verdict in a batch
+   * attempt, counted as the first. False when the delivery was abandoned (the bus is stopping) and
+   * the record must be redelivered.
    */
   async #deliver(
     group: Group,
     message: KafkaMessage,
     event: TaskwireEvent,
     ctx: DeliveryContext,
-    firstResult?: DeliveryResult,
+    first?: Verdict,
   ): Promise<boolean> {
-    const { log, metrics } = this.#opts;
-    const { sub } = group;
-    const maxAttempts = sub.delivery.retry + 1;
-    let last: { status: number | null; reason: string } = { status: null, reason: 'not attempted' };
-    let attempts = 0;
-    const failed = () => {
-      metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'retry' });
-      log.warn(
-        {
-          consumer: sub.consumer,
-          eventId: event.id,
-          type: event.type,
-          attempt: attempts,
-          status: last.status,
-          topic: ctx.topic,
-          partition: ctx.partition,
-          offset: message.offset,
-        },
-        `delivery failed: ${last.reason}`,
-      );
-    };
-    let retryable = true;
-    if (firstResult) {
-      attempts = 1;
-      last = { status: firstResult.status, reason: firstResult.detail ?? `status ${firstResult.status}` };
-      retryable = isRetryableStatus(firstResult.status);
-      failed();
-    }
-    for (let attempt = attempts; retryable && attempt < maxAttempts; attempt++) {
-      if (attempt > 0) {
+    if (!first && this.#abort.signal.aborted) return false;
+    const origin = { topic: ctx.topic, partition: ctx.partition, offset: message.offset };
+    const outcome = await group.delivery.deliverWithRetries(event, {
+      first,
+      logFields: origin,
+      wait: async (ms) => {
         // Earlier records of this batch are done: commit them before waiting.
         await ctx.commitHandled();
-        const ok = await this.#backoff(
-          backoffDelay(sub.delivery, attempt - 1, this.#opts.delayScale ?? 1),
-          ctx.heartbeat,
-        );
-        if (!ok) return false;
-      }
-      if (this.#abort.signal.aborted) return false;
-      attempts++;
-      try {
-        const result = await sub.deliver(event);
-        if (isSuccess(result.status)) {
-          metrics?.eventsDelivered.inc({ type: event.type, consumer: sub.consumer });
-          return true;
-        }
-        last = { status: result.status, reason: result.detail ?? `status ${result.status}` };
-        retryable = isRetryableStatus(result.status);
-      } catch (err) {
-        last = { status: null, reason: (err as Error).message };
-      }
-      failed();
-    }
-    metrics?.eventsFailed.inc({ type: event.type, consumer: sub.consumer, outcome: 'dead-letter' });
-    log.error(
-      {
-        consumer: sub.consumer,
-        eventId: event.id,
-        type: event.type,
-        status: last.status,
-        correlationId: event.correlationid,
+        return this.#backoff(ms, ctx.heartbeat);
       },
-      `event dead-lettered: ${last.reason}`,
-    );
-    const entry = { consumer: sub.consumer, status: last.status, reason: last.reason, attempts };
-    await this.#sendDeadLetter(
-      { key: message.key, value: message.value, headers: headerStrings(message.headers) },
-      entry,
-      { topic: ctx.topic, partition: ctx.partition, offset: message.offset },
-    );
-    await this.#opts.deadLetters.record({ ...entry, event });
-    return true;
+      beforeDeadLetter: (verdict, attempts) =>
+        this.#sendDeadLetter(
+          { key: message.key, value: message.value, headers: headerStrings(message.headers) },
+          { consumer: group.sub.consumer, status: verdict.status, reason: verdict.reason, attempts },
+          origin,
+        ),
+    });
+    return outcome !== 'abandoned';
   }
 
   /** Waits `ms` while keeping the group membership alive; false when the bus stopped meanwhile. */

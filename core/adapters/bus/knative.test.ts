@@ -2,17 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { defineFunction } from '../../../functions/_runtime/define-function';
 import { createFunctionApp } from '../../../functions/_runtime/http-app';
+import { instantiate } from '../../../functions/_runtime/instance';
+import { mountKnativeDeadLetters } from '../../../runtime/profiles/knative';
 import { startTestHost, type TestHost } from '../../../test/support/harness';
+import { KnativeBrokerStandIn } from '../../../test/support/knative-broker';
 import { newTask, toView } from '../../domain/task';
 import { NonRetriableError, ValidationError } from '../../errors';
 import { parseEvent, TaskCreated, TaskUpdated } from '../../events/catalog';
 import type { TaskwireEvent } from '../../events/define-event';
 import { fromHttp, toBinaryHttp, toStructuredHttp } from '../../events/http-binding';
 import { createLogger } from '../../observability/logger';
-import { contractEvent } from './contract';
+import type { DeadLetterSink, EventBus, Subscription } from '../../ports/bus';
+import { contractEvent, runBusContract } from './contract';
 import { BrokerRejectedError, KnativeBus } from './knative';
 
 const log = createLogger({ level: 'silent' });
@@ -179,7 +184,7 @@ describe('a function receiving Trigger deliveries over real HTTP (binary and str
 
   async function serveProbe(): Promise<string> {
     host = await startTestHost({ functions: [probe] });
-    const app = createFunctionApp(probe, host.deps, []);
+    const app = createFunctionApp(instantiate(probe, host.deps), []);
     const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
       const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
     });
@@ -254,3 +259,83 @@ describe('a function receiving Trigger deliveries over real HTTP (binary and str
     );
   });
 });
+
+/**
+ * KnativeBus as a function sees it in a cluster: it publishes to the broker's ingress, and Triggers
+ * (here registered from the subscriptions, as gen-knative generates them from the declarations)
+ * deliver to each subscriber's HTTP endpoint; what a Trigger gives up on reaches the dead-letter
+ * route every function serves.
+ */
+class TriggeredKnativeBus implements EventBus {
+  readonly kind = 'knative';
+  readonly #subs: Subscription[] = [];
+  readonly #servers: ReturnType<typeof serve>[] = [];
+  readonly #broker = new KnativeBrokerStandIn();
+  #bus: KnativeBus | undefined;
+
+  constructor(
+    private readonly namespace: string,
+    private readonly deadLetters: DeadLetterSink,
+  ) {}
+
+  subscribe(sub: Subscription): void {
+    this.#subs.push(sub);
+  }
+
+  async start(): Promise<void> {
+    for (const sub of this.#subs) {
+      const app = new Hono();
+      app.post('/', async (c) => {
+        const headers: Record<string, string> = {};
+        c.req.raw.headers.forEach((v, k) => {
+          headers[k] = v;
+        });
+        const event = fromHttp(headers, await c.req.text()) as unknown as TaskwireEvent;
+        try {
+          const { status, detail } = await sub.deliver(event);
+          return c.text(detail ?? '', status as 200);
+        } catch (err) {
+          return c.text((err as Error).message, 500);
+        }
+      });
+      mountKnativeDeadLetters(app, this.deadLetters, () => sub.delivery.retry + 1);
+      const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+        const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+      });
+      this.#servers.push(server);
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      this.#broker.addTrigger({
+        name: sub.consumer,
+        types: sub.types,
+        subscriber: `${base}/`,
+        destination: `http://${sub.consumer}.${this.namespace}.svc.cluster.local/`,
+        deadLetterSink: `${base}/knative/dead-letters`,
+        delivery: sub.delivery,
+      });
+    }
+    const sink = await this.#broker.start();
+    this.#bus = new KnativeBus({ sink, log, backoffMs: 5 });
+    await this.#bus.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#bus?.stop();
+    await this.#broker.stop();
+    await Promise.all(this.#servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+  }
+
+  healthy(): Promise<boolean> {
+    return this.#bus?.healthy() ?? Promise.resolve(false);
+  }
+
+  publish(events: readonly TaskwireEvent[]): Promise<void> {
+    if (!this.#bus) return Promise.reject(new Error('bus is not started'));
+    return this.#bus.publish(events);
+  }
+}
+
+runBusContract(
+  "knative (KnativeBus, a local broker speaking Knative Eventing's data plane, Triggers over HTTP)",
+  ({ namespace, deadLetters }) => new TriggeredKnativeBus(namespace, deadLetters),
+  { capabilities: { durable: false, distributed: false, batching: false, thrownStatus: 500 } },
+);

@@ -1,8 +1,8 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskwireEvent } from '../../events/define-event';
 import { toBinaryHttp } from '../../events/http-binding';
 import type { Logger } from '../../observability/logger';
-import { type EventBus, inKeyOrder, isRetryableStatus, isSuccess, type Subscription } from '../../ports/bus';
+import { inKeyOrder, isRetryableStatus, isSuccess, type Subscription } from '../../ports/bus';
+import { PublishRefusedError, publishWithRetries, SimpleBus } from './lifecycle';
 
 export interface KnativeBusOptions {
   /** The broker's ingress address (`K_SINK`, injected by the SinkBinding). */
@@ -17,14 +17,8 @@ export interface KnativeBusOptions {
 }
 
 /** The broker refused an event for good (a 4xx other than the retryable ones). */
-export class BrokerRejectedError extends Error {
+export class BrokerRejectedError extends PublishRefusedError {
   override name = 'BrokerRejectedError';
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -34,49 +28,32 @@ export class BrokerRejectedError extends Error {
  * functions' declarations into knative/) deliver to the function's `POST /`, whose status answers
  * Knative's data-plane contract.
  */
-export class KnativeBus implements EventBus {
+export class KnativeBus extends SimpleBus {
   readonly kind = 'knative';
-  #running = false;
-  #abort = new AbortController();
 
-  constructor(private readonly opts: KnativeBusOptions) {}
+  constructor(private readonly opts: KnativeBusOptions) {
+    super();
+  }
 
   /** Triggers deliver to `POST /`: nothing to consume here. */
   subscribe(_subscription: Subscription): void {}
 
-  async start(): Promise<void> {
-    this.#abort = new AbortController();
-    this.#running = true;
+  protected async send(events: readonly TaskwireEvent[]): Promise<void> {
+    await inKeyOrder(events, (event) => this.#sendOne(event));
   }
 
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#abort.abort();
-  }
-
-  async healthy(): Promise<boolean> {
-    return this.#running;
-  }
-
-  async publish(events: readonly TaskwireEvent[]): Promise<void> {
-    if (!this.#running) throw new Error('bus is stopped');
-    await inKeyOrder(events, (event) => this.#send(event));
-  }
-
-  async #send(event: TaskwireEvent): Promise<void> {
-    const { sink, log } = this.opts;
-    const retries = this.opts.retries ?? 5;
-    const backoffMs = this.opts.backoffMs ?? 100;
+  async #sendOne(event: TaskwireEvent): Promise<void> {
+    const { sink } = this.opts;
     const { headers, body } = toBinaryHttp(event);
-    let last: Error = new Error('not attempted');
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1), undefined, { signal: this.#abort.signal });
-      try {
+    const signal = this.life.signal;
+    await publishWithRetries(
+      event,
+      async () => {
         const res = await fetch(sink, {
           method: 'POST',
           headers,
           body,
-          signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.opts.timeoutMs ?? 10_000)]),
+          signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs ?? 10_000)]),
         });
         if (isSuccess(res.status)) {
           await res.body?.cancel();
@@ -85,16 +62,15 @@ export class KnativeBus implements EventBus {
         const text = await res.text();
         const reason = `broker answered ${res.status} for ${event.type} ${event.id}: ${text.slice(0, 300)}`;
         if (!isRetryableStatus(res.status)) throw new BrokerRejectedError(res.status, reason);
-        last = new Error(reason);
-      } catch (err) {
-        if (err instanceof BrokerRejectedError || this.#abort.signal.aborted) throw err;
-        last = err as Error;
-      }
-      log.warn(
-        { eventId: event.id, type: event.type, attempt: attempt + 1 },
-        `publish to broker failed: ${last.message}`,
-      );
-    }
-    throw last;
+        throw new Error(reason);
+      },
+      {
+        retries: this.opts.retries ?? 5,
+        backoffMs: this.opts.backoffMs ?? 100,
+        signal,
+        log: this.opts.log,
+        target: 'broker',
+      },
+    );
   }
 }

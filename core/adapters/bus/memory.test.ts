@@ -5,5 +5,5 @@ import { MemoryBus } from './memory';
 runBusContract(
   'memory',
   ({ deadLetters }) => new MemoryBus({ deadLetters, log: createLogger({ level: 'silent' }) }),
-  { capabilities: { durable: false, distributed: false } },
+  { capabilities: { durable: false, distributed: false, batching: true } },
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeRule } from './description';
-import { local } from './fixtures';
+import { local } from './recurrence.fixtures';
 
 const NY = 'America/New_York';
 

@@ -10,7 +10,7 @@ import {
   WEEKDAYS,
   windowEnd,
   zoned,
-} from './fixtures';
+} from './recurrence.fixtures';
 
 const DAY = 86_400_000;
 

@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RecurrenceRule } from '../recurrence-rule';
 import { occurrencesAfter, type Schedule } from './engine';
-import { anchorTime, inGap, scheduleArb, WEEKDAYS, zoned } from './fixtures';
 import { DEFAULT_HORIZON_DAYS, planNextInstances } from './planning';
+import { anchorTime, inGap, scheduleArb, WEEKDAYS, zoned } from './recurrence.fixtures';
 
 const DAY = 86_400_000;
 

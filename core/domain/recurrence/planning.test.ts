@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { local, schedule, wall } from './fixtures';
 import { planNextInstances } from './planning';
+import { local, schedule, wall } from './recurrence.fixtures';
 
 const NY = 'America/New_York';
 const BERLIN = 'Europe/Berlin';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { local } from './fixtures';
+import { local } from './recurrence.fixtures';
 import { validateRule } from './validation';
 
 const BERLIN = 'Europe/Berlin';

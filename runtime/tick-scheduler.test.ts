@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger } from '../../core/observability/logger';
-import { defineFunction } from './define-function';
-import type { Deps } from './deps';
+import { createLogger } from '../core/observability/logger';
+import { defineFunction } from '../functions/_runtime/define-function';
+import type { Deps } from '../functions/_runtime/deps';
+import { instantiate } from '../functions/_runtime/instance';
 import { MAX_TIMER_MS, TickScheduler } from './tick-scheduler';
 
 afterEach(() => {
@@ -34,7 +35,8 @@ describe('TickScheduler', () => {
         },
       },
     });
-    const s = new TickScheduler([fn], deps());
+    const d = deps();
+    const s = new TickScheduler([instantiate(fn, d)], d);
     s.start();
     await vi.advanceTimersByTimeAsync(MAX_TIMER_MS + 10);
     expect(runs).toHaveLength(0); // the first step only re-armed
@@ -67,7 +69,8 @@ describe('TickScheduler', () => {
         },
       },
     });
-    const s = new TickScheduler([fn], deps());
+    const d = deps();
+    const s = new TickScheduler([instantiate(fn, d)], d);
     s.start();
     await vi.advanceTimersByTimeAsync(10);
     next = new Date(Date.now() + 1_000);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { runWithContext } from '../../core/observability/context';
-import type { TaskwireFunction } from './define-function';
-import type { Deps } from './deps';
-import { invocationContext } from './invoke';
+import { runWithContext } from '../core/observability/context';
+import type { Deps } from '../functions/_runtime/deps';
+import type { FunctionInstance } from '../functions/_runtime/instance';
+import { invocationContext } from '../functions/_runtime/invoke';
 
 /** Node's timers overflow past 2^31 − 1 ms (24.8 days): longer waits are re-armed in steps. */
 export const MAX_TIMER_MS = 2_147_483_647;
@@ -10,7 +10,7 @@ export const MAX_TIMER_MS = 2_147_483_647;
 const EARLY_MARGIN_MS = 2;
 
 interface TickState {
-  fn: TaskwireFunction;
+  instance: FunctionInstance;
   timer?: NodeJS.Timeout;
   running?: Promise<unknown>;
   again: boolean;
@@ -29,10 +29,12 @@ export class TickScheduler {
   #stopping = new AbortController();
 
   constructor(
-    functions: readonly TaskwireFunction[],
+    instances: readonly FunctionInstance[],
     private readonly deps: Deps,
   ) {
-    for (const fn of functions) if (fn.tick) this.#states.set(fn.id, { fn, again: false, rearm: false });
+    for (const instance of instances) {
+      if (instance.fn.tick) this.#states.set(instance.fn.id, { instance, again: false, rearm: false });
+    }
   }
 
   start(): void {
@@ -64,15 +66,16 @@ export class TickScheduler {
   /** Runs a tick function now; a run already under way is followed by exactly one more. */
   run(id: string): Promise<unknown> {
     const state = this.#states.get(id);
-    if (!state?.fn.tick) return Promise.reject(new Error(`no tick function ${id}`));
+    if (!state?.instance.fn.tick) return Promise.reject(new Error(`no tick function ${id}`));
     if (state.running) {
       state.again = true;
       return state.running;
     }
-    const tick = state.fn.tick;
+    const { instance } = state;
+    const tick = instance.fn.tick!;
     const signal = this.#stopping.signal;
     state.running = runWithContext({ correlationId: randomUUID() }, () =>
-      tick.run({ ...invocationContext(state.fn, this.deps), now: this.deps.clock.now(), signal }),
+      tick.run({ ...invocationContext(instance), local: instance.local, now: this.deps.clock.now(), signal }),
     ).finally(() => {
       state.running = undefined;
       if (state.again && !signal.aborted) {
@@ -92,7 +95,7 @@ export class TickScheduler {
     state.arming = (async () => {
       do {
         state.rearm = false;
-        const tick = state.fn.tick!;
+        const tick = state.instance.fn.tick!;
         const every = typeof tick.everyMs === 'function' ? tick.everyMs(this.deps) : tick.everyMs;
         let at = Date.now() + every;
         if (tick.nextRun) {

@@ -1,8 +1,12 @@
+/**
+ * The audit trail's owner: audit-sink writes it from the events, the API and the chat read it.
+ * Nothing else touches the `audit_log` table.
+ */
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../core/db/client';
-import { auditLog } from '../../core/db/schema';
-import { type TaskwireEvent, TYPE_PREFIX } from '../../core/events/define-event';
+import type { Db } from '../db/client';
+import { auditLog } from '../db/schema';
+import { type TaskwireEvent, TYPE_PREFIX } from '../events/define-event';
 
 export const AuditEntry = z.object({
   id: z.number().int(),
@@ -89,4 +93,39 @@ export async function queryAudit(db: Db, q: AuditQuery): Promise<AuditEntry[]> {
     at: r.at.toISOString(),
     details: r.details as Record<string, unknown>,
   }));
+}
+
+export interface CompletedEntry {
+  taskId: string;
+  title: string;
+  at: string;
+}
+
+/** Tasks completed in [from, to), newest first, each task once (the trail keeps every completion). */
+export async function completedBetween(db: Db, from: Date, to: Date, limit = 200): Promise<CompletedEntry[]> {
+  const rows = await db
+    .select({ entityId: auditLog.entityId, details: auditLog.details, at: auditLog.at })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.entityType, 'task'),
+        eq(auditLog.action, 'completed'),
+        gte(auditLog.at, from),
+        lt(auditLog.at, to),
+      ),
+    )
+    .orderBy(desc(auditLog.at))
+    .limit(limit);
+  const seen = new Set<string>();
+  const out: CompletedEntry[] = [];
+  for (const r of rows) {
+    if (seen.has(r.entityId)) continue;
+    seen.add(r.entityId);
+    out.push({
+      taskId: r.entityId,
+      title: String((r.details as { title?: unknown }).title ?? 'a task'),
+      at: r.at.toISOString(),
+    });
+  }
+  return out;
 }

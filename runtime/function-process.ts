@@ -6,23 +6,28 @@ import { randomUUID } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
-import { mailerFromEnv } from '../../core/adapters/mail';
-import type { Env } from '../../core/config/env';
-import { type Database, openDatabase } from '../../core/db/client';
-import { createLogger, type Logger } from '../../core/observability/logger';
-import { createMetrics } from '../../core/observability/metrics';
-import { startTracing } from '../../core/observability/tracing';
-import { OutboxRelay } from '../../core/outbox/outbox';
-import { DEFAULT_DELIVERY } from '../../core/ports/bus';
-import { systemClock } from '../../core/ports/clock';
-import { SettingsStore } from '../../core/settings/settings';
-import { FUNCTIONS } from '../index';
-import type { TaskwireFunction } from './define-function';
-import type { Deps } from './deps';
-import { createFunctionApp } from './http-app';
-import { deliverBatchInProcess, deliverInProcess } from './invoke';
-import { createBus, createInvoker, createStateStore, mountRuntimeRoutes, sidecarReadiness } from './profiles';
+import { mailerFromEnv } from '../core/adapters/mail';
+import { type Env, type Environment, processEnvironment } from '../core/config/env';
+import { type Database, openDatabase } from '../core/db/client';
+import { databaseDeadLetters } from '../core/dead-letters/repository';
+import { createLogger, type Logger } from '../core/observability/logger';
+import { createMetrics } from '../core/observability/metrics';
+import { startTracing } from '../core/observability/tracing';
+import { OutboxRelay } from '../core/outbox/outbox';
+import { DEFAULT_DELIVERY } from '../core/ports/bus';
+import { systemClock } from '../core/ports/clock';
+import { SettingsStore } from '../core/settings/settings';
+import { FUNCTIONS } from '../functions';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import type { Deps } from '../functions/_runtime/deps';
+import { createFunctionApp } from '../functions/_runtime/http-app';
+import { instantiate } from '../functions/_runtime/instance';
+import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
+import { createBus } from './profiles/bus';
+import { createInvoker, sidecarReadiness } from './profiles/dapr';
+import { mountRuntimeRoutes } from './profiles/routes';
+import { createStateStore } from './profiles/state';
+import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 
 export class StartError extends Error {
@@ -79,6 +84,8 @@ export interface StartedFunction {
 export async function startFunction(
   env: Env,
   functions: readonly TaskwireFunction[] = FUNCTIONS,
+  /** The raw environment, for what reads its own variables (the OpenTelemetry SDK). */
+  source: Environment = processEnvironment(),
 ): Promise<StartedFunction> {
   const started = performance.now();
   const fn = functions.find((f) => f.id === env.FUNCTION);
@@ -98,7 +105,7 @@ export async function startFunction(
     process.channel.unref();
   }
   // Loading the SDK overlaps with opening the database.
-  const tracingStarted = startTracing(`taskwire-${fn.id}`);
+  const tracingStarted = startTracing(`taskwire-${fn.id}`, source);
   const log = createLogger({ level: env.LOG_LEVEL, name: fn.id });
   const metrics = createMetrics({ defaultMetrics: true });
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: 10 });
@@ -120,24 +127,26 @@ export async function startFunction(
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
     services: { invoker: createInvoker(env) },
+    openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };
+  const instance = instantiate(fn, deps);
   const deadLetters = databaseDeadLetters(database);
   const bus = createBus({ env, log, metrics, deadLetters });
   if (fn.on.length > 0 && env.BUS !== 'knative') {
     bus.subscribe({
       consumer: fn.id,
       types: fn.on.map((d) => d.type),
-      deliver: deliverInProcess(fn, deps),
+      deliver: deliverInProcess(instance),
       delivery: fn.delivery,
       ...(fn.broadcast ? { broadcast: true } : {}),
 
-      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
+      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
     });
   }
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
-  scheduler = new TickScheduler([fn], deps);
-  const app = createFunctionApp(fn, deps, [
+  scheduler = new TickScheduler([instance], deps);
+  const app = createFunctionApp(instance, [
     { name: 'database', check: () => database.ping() },
     {
       name: 'bus',

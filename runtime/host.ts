@@ -5,25 +5,28 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { databaseDeadLetters } from '../../core/adapters/dead-letter-db';
-import { mailerFromEnv } from '../../core/adapters/mail';
-import { DatabaseStateStore } from '../../core/adapters/state/database';
-import type { Env } from '../../core/config/env';
-import { type Database, openDatabase } from '../../core/db/client';
-import { createLogger, type Logger } from '../../core/observability/logger';
-import { createMetrics, type Metrics } from '../../core/observability/metrics';
-import { OutboxRelay, releaseAllClaims } from '../../core/outbox/outbox';
-import type { EventBus } from '../../core/ports/bus';
-import { type Clock, systemClock } from '../../core/ports/clock';
-import type { Mailer } from '../../core/ports/mail';
-import type { StateStore } from '../../core/ports/state';
+import { mailerFromEnv } from '../core/adapters/mail';
+import { DatabaseStateStore } from '../core/adapters/state/database';
+import type { Env } from '../core/config/env';
+import { type Database, openDatabase } from '../core/db/client';
+import { databaseDeadLetters } from '../core/dead-letters/repository';
+import { expireEmailLeases } from '../core/email/queue';
+import { createLogger, type Logger } from '../core/observability/logger';
+import { createMetrics, type Metrics } from '../core/observability/metrics';
+import { OutboxRelay, releaseOutboxClaims } from '../core/outbox/outbox';
+import type { EventBus } from '../core/ports/bus';
+import { type Clock, systemClock } from '../core/ports/clock';
+import type { Mailer } from '../core/ports/mail';
+import type { StateStore } from '../core/ports/state';
 
-import { SettingsStore } from '../../core/settings/settings';
-import type { TaskwireFunction } from './define-function';
-import type { Deps } from './deps';
-import { createBaseApp, mountRoutes } from './http-app';
-import { deliverBatchInProcess, deliverInProcess } from './invoke';
-import { createBus } from './profiles';
+import { SettingsStore } from '../core/settings/settings';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import type { Deps } from '../functions/_runtime/deps';
+import { createBaseApp, mountRoutes } from '../functions/_runtime/http-app';
+import { instantiate } from '../functions/_runtime/instance';
+import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
+import { createBus } from './profiles/bus';
+import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 import { mountWeb } from './web';
 
@@ -85,19 +88,22 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
     services: { ...opts.services },
+    openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };
   const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
   relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
-  scheduler = new TickScheduler(opts.functions, deps);
+  const instances = opts.functions.map((fn) => instantiate(fn, deps));
+  scheduler = new TickScheduler(instances, deps);
 
-  for (const fn of opts.functions) {
+  for (const instance of instances) {
+    const { fn } = instance;
     if (fn.on.length === 0) continue;
     bus.subscribe({
       consumer: fn.id,
       types: fn.on.map((d) => d.type),
-      deliver: deliverInProcess(fn, deps),
-      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(fn, deps) } : {}),
+      deliver: deliverInProcess(instance),
+      ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
       ...(fn.broadcast ? { broadcast: true } : {}),
       delivery: fn.delivery,
     });
@@ -115,7 +121,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       },
     ],
   });
-  for (const fn of opts.functions) mountRoutes(app, fn, deps);
+  for (const instance of instances) mountRoutes(app, instance);
   if (env.SERVE_WEB) mountWeb(app, opts.webDir ?? WEB_DIST);
 
   let server: Server | undefined;
@@ -132,7 +138,11 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   });
 
   await bus.start();
-  if (database.kind === 'pglite') await releaseAllClaims(database);
+  if (database.kind === 'pglite') {
+    // One process opens PGlite: the claims a dead predecessor held are free at once.
+    await releaseOutboxClaims(database);
+    await expireEmailLeases(database.db);
+  }
   relay.start();
   if (opts.runTicks !== false) scheduler.start();
 

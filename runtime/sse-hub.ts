@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Gauge, type Registry } from 'prom-client';
-import type { TaskwireEvent } from '../events/define-event';
-import type { Logger } from '../observability/logger';
-import { coalesce, toUpdate, type Update } from './updates';
+import type { TaskwireEvent } from '../core/events/define-event';
+import type { Logger } from '../core/observability/logger';
+import type { LiveConnection, LiveStream } from '../core/ports/live-stream';
+import { outboxReplay } from '../core/stream/replay';
+import { coalesce, toUpdate, type Update } from '../core/stream/updates';
+import type { Deps } from '../functions/_runtime/deps';
 
 const encoder = new TextEncoder();
 
@@ -55,7 +58,7 @@ export function sseMessage(fields: {
  * connected client as one pre-encoded SSE message, sends heartbeats, drops clients that stopped
  * reading, and replays what a reconnecting client missed.
  */
-export class StreamHub {
+export class SseHub implements LiveStream {
   readonly #connections = new Map<string, Connection>();
   readonly #opts: Required<Omit<HubOptions, 'registry' | 'replay'>> & Pick<HubOptions, 'replay'>;
   #pending: { updates: Update[]; lastId: string } | undefined;
@@ -89,12 +92,7 @@ export class StreamHub {
    * the CPU per change at 5,000 clients (bench/sse-fanout.ts). Without one (in-memory requests) it
    * answers with a ReadableStream that counts its backlog in bytes.
    */
-  connect(opts: {
-    lastEventId?: string | undefined;
-    signal?: AbortSignal;
-    outgoing?: ServerResponse | undefined;
-    headers?: Record<string, string>;
-  }): Response {
+  connect(opts: LiveConnection): Response {
     const id = randomUUID();
     const greeting = () => [
       sseMessage({ comment: 'welcome' }),
@@ -103,7 +101,7 @@ export class StreamHub {
         data: JSON.stringify({ serverTime: new Date().toISOString(), connection: id }),
       }),
     ];
-    const out = opts.outgoing;
+    const out = opts.native instanceof ServerResponse ? opts.native : undefined;
     if (out) {
       out.writeHead(200, { ...SSE_HEADERS, ...opts.headers });
       this.#open({
@@ -251,4 +249,16 @@ export class StreamHub {
   #drop(id: string): void {
     if (this.#connections.delete(id)) this.#gauge?.set(this.#connections.size);
   }
+}
+
+/** The runtime's live-update transport for `deps.openLiveStream`: SSE, replaying from the outbox. */
+export function openSseHub(deps: Pick<Deps, 'env' | 'log' | 'metrics' | 'database'>): SseHub {
+  return new SseHub({
+    log: deps.log.child({ fn: 'task-stream' }),
+    registry: deps.metrics.registry,
+    replay: outboxReplay(deps.database),
+    heartbeatMs: deps.env.STREAM_HEARTBEAT_MS,
+    coalesceMs: deps.env.STREAM_COALESCE_MS,
+    maxBufferedBytes: deps.env.STREAM_MAX_BUFFERED_BYTES,
+  });
 }

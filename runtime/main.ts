@@ -1,6 +1,6 @@
-import { ConfigError, parseEnv } from '../../core/config/env';
-import { createLogger } from '../../core/observability/logger';
-import { FUNCTIONS } from '../index';
+import { ConfigError, parseEnv } from '../core/config/env';
+import { createLogger } from '../core/observability/logger';
+import { FUNCTIONS } from '../functions';
 import { createHost } from './host';
 
 /** `npm start`: the embedded runtime on 127.0.0.1:8080 with PGlite under DATA_DIR. */

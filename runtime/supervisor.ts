@@ -1,6 +1,6 @@
 /**
  * The multi-process mode (`npm run start:kafka`): every function of FUNCTIONS as its own process
- * (functions/_runtime/function-main.ts on a loopback port of its own) and the gateway on PORT that
+ * (runtime/function-main.ts on a loopback port of its own) and the gateway on PORT that
  * routes each declared route to the function owning it and serves the web app, all against a real
  * Kafka (KAFKA_BROKERS) and PostgreSQL (DATABASE_URL). A supervisor: readable logs prefixed with
  * the process name, restarts with backoff when a process dies, graceful stop on SIGTERM/SIGINT.
@@ -19,14 +19,21 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, type Env, parseEnv } from '../core/config/env';
+import {
+  ConfigError,
+  type Env,
+  type Environment,
+  parseEnv,
+  parseSupervisorEnv,
+  processEnvironment,
+} from '../core/config/env';
 import { freePort } from '../core/net/free-port';
 import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FUNCTION_ENTRY = 'functions/_runtime/function-main.ts';
-const GATEWAY_ENTRY = 'functions/_runtime/gateway-main.ts';
+const FUNCTION_ENTRY = 'runtime/function-main.ts';
+const GATEWAY_ENTRY = 'runtime/gateway-main.ts';
 /** Exit code of a process that refuses its configuration: restarting it cannot help. */
 const CONFIG_EXIT = 2;
 const MAX_BACKOFF_MS = 30_000;
@@ -61,7 +68,7 @@ function parseReplicas(values: string[]): Map<string, number> {
   return out;
 }
 
-function readOptions(argv: string[], source: NodeJS.ProcessEnv): Options {
+function readOptions(argv: string[], source: Environment): Options {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -104,19 +111,17 @@ function readOptions(argv: string[], source: NodeJS.ProcessEnv): Options {
   for (const id of only ?? []) {
     if (!FUNCTIONS.some((f) => f.id === id)) throw new UsageError(`--only: no function ${id}`);
   }
-  const logFormat = values['log-format'] ?? source.LOG_FORMAT ?? 'pretty';
+  const own = parseSupervisorEnv(source);
+  const logFormat = values['log-format'] ?? own.LOG_FORMAT ?? 'pretty';
   if (logFormat !== 'pretty' && logFormat !== 'json') throw new UsageError('--log-format is pretty or json');
-  const basePort = Number(source.FUNCTION_BASE_PORT ?? 0);
-  if (!Number.isInteger(basePort) || basePort < 0 || basePort > 65_000) {
-    throw new UsageError('FUNCTION_BASE_PORT must be a port number (or 0 for free ports)');
-  }
+  const basePort = own.FUNCTION_BASE_PORT;
   // The functions' own configuration, checked once here instead of failing in twenty processes.
   const env = parseEnv({ ...source, BUS: 'kafka' });
   return {
     env,
-    replicas: parseReplicas([...(source.REPLICAS ? [source.REPLICAS] : []), ...(values.replicas ?? [])]),
+    replicas: parseReplicas([...(own.REPLICAS ? [own.REPLICAS] : []), ...(values.replicas ?? [])]),
     only,
-    stateFile: values['state-file'] ?? source.MULTI_STATE_FILE,
+    stateFile: values['state-file'] ?? own.MULTI_STATE_FILE,
     logFormat,
     basePort,
   };
@@ -124,7 +129,7 @@ function readOptions(argv: string[], source: NodeJS.ProcessEnv): Options {
 
 // ---------------------------------------------------------------- logs
 
-const useColor = process.stdout.isTTY && !process.env.NO_COLOR;
+const useColor = process.stdout.isTTY && !processEnvironment().NO_COLOR;
 const paint = (code: number, s: string) => (useColor ? `\u001b[${code}m${s}\u001b[0m` : s);
 const PALETTE = [36, 32, 33, 35, 34, 96, 92, 93, 95, 94];
 const LEVELS: Record<string, { label: string; color: number }> = {
@@ -306,7 +311,7 @@ class Supervisor {
 
   #proc(p: Pick<Proc, 'name' | 'fn' | 'replica' | 'port' | 'entry' | 'color'>): Proc {
     const env: Record<string, string> = {};
-    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    for (const [k, v] of Object.entries(processEnvironment())) if (v !== undefined) env[k] = v;
     Object.assign(env, {
       BUS: 'kafka',
       HOST: '127.0.0.1',
@@ -337,7 +342,7 @@ class Supervisor {
       );
     }
     const { Kafka, logLevel } = await import('kafkajs');
-    const { kafkaOptions } = await import('../functions/_runtime/profiles');
+    const { kafkaOptions } = await import('./profiles/bus');
     const opts = kafkaOptions(env);
     const probe = new Kafka({
       brokers: opts.brokers,
@@ -568,7 +573,7 @@ class Supervisor {
 async function main(): Promise<void> {
   let options: Options;
   try {
-    options = readOptions(process.argv.slice(2), process.env);
+    options = readOptions(process.argv.slice(2), processEnvironment());
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
       console.error(err.message);

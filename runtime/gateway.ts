@@ -10,12 +10,18 @@ import { serve } from '@hono/node-server';
 
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import { z } from 'zod';
-import { inClientSpan, inServerSpan, startTracing } from '../../core/observability/tracing';
-import { FUNCTIONS } from '../index';
-import type { TaskwireFunction } from './define-function';
-import { allowedMethods, unmatchedResponse } from './methods';
-import { buildOpenApi } from './openapi';
+import {
+  ConfigError,
+  type Environment,
+  type GatewayEnv,
+  parseGatewayEnv,
+  processEnvironment,
+} from '../core/config/env';
+import { inClientSpan, inServerSpan, startTracing } from '../core/observability/tracing';
+import { FUNCTIONS } from '../functions';
+import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import { allowedMethods, unmatchedResponse } from '../functions/_runtime/methods';
+import { buildOpenApi } from '../functions/_runtime/openapi';
 import { mountWeb } from './web';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) are not forwarded. */
@@ -118,57 +124,16 @@ async function proxy(req: Request, base: string, id: string): Promise<Response> 
   }
 }
 
-const GatewayEnv = z.object({
-  GATEWAY_UPSTREAM: z
-    .string()
-    .regex(/\{id\}/, 'must contain {id}, e.g. http://{id}.taskwire.svc.cluster.local')
-    .default('http://{id}.taskwire.svc.cluster.local'),
-  /**
-   * Addresses of single functions, overriding GATEWAY_UPSTREAM for them:
-   * `create-task=http://127.0.0.1:4001,task-stream=http://127.0.0.1:4002|http://127.0.0.1:4003`
-   * (`|` separates replicas, which take requests in turn).
-   */
-  GATEWAY_UPSTREAMS: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      const map = new Map<string, string[]>();
-      for (const entry of (v ?? '')
-        .split(',')
-        .map((e) => e.trim())
-        .filter(Boolean)) {
-        const eq = entry.indexOf('=');
-        const urls = entry
-          .slice(eq + 1)
-          .split('|')
-          .map((u) => u.trim())
-          .filter(Boolean);
-        if (eq <= 0 || urls.length === 0 || urls.some((u) => !URL.canParse(u))) {
-          ctx.addIssue({ code: 'custom', message: `"${entry}" is not id=url or id=url|url` });
-          return z.NEVER;
-        }
-        map.set(entry.slice(0, eq).trim(), urls);
-      }
-      return map;
-    }),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  WEB_DIR: z
-    .string()
-    .min(1)
-    .default(path.join(process.cwd(), 'web', 'dist')),
-});
-
 /** Runs the gateway as a process (the `gateway` bundle's entry). */
-export async function startGateway(source: Record<string, string | undefined> = process.env): Promise<void> {
-  const parsed = GatewayEnv.safeParse(source);
-  if (!parsed.success) {
-    console.error(
-      `Invalid configuration:\n${parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n')}`,
-    );
+export async function startGateway(source: Environment = processEnvironment()): Promise<void> {
+  let env: GatewayEnv;
+  try {
+    env = parseGatewayEnv(source);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
     process.exit(2);
   }
-  const env = parsed.data;
   let supervisorGone = (): void => process.exit(0);
   if (process.channel) {
     // Started by a supervisor through an IPC channel: its end ends this process too.
@@ -179,7 +144,7 @@ export async function startGateway(source: Record<string, string | undefined> = 
   const app = createGateway({
     functions: FUNCTIONS,
     upstream: (id) => env.GATEWAY_UPSTREAMS.get(id) ?? env.GATEWAY_UPSTREAM.replace('{id}', id),
-    webDir: env.WEB_DIR,
+    webDir: env.WEB_DIR ?? path.join(process.cwd(), 'web', 'dist'),
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
   console.log(

@@ -1,0 +1,65 @@
+/**
+ * What each consumer has already applied: the one owner of `processed_events` (deduplication on
+ * the event's source and id) and `applied_sequences` (the newest sequence applied per entity, for
+ * consumers that must never go back in time). Both are written in the consumer's own transaction,
+ * together with its effect.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { appliedSequences, processedEvents } from '../db/schema';
+import type { TaskwireEvent } from '../events/define-event';
+
+type EventKey = Pick<TaskwireEvent, 'source' | 'id'>;
+
+/** The key `firstDeliveries` returns an event under. */
+export function deliveryKey(event: EventKey): string {
+  return `${event.source} ${event.id}`;
+}
+
+/** Records the event for `consumer`; false when it was recorded before (a duplicate delivery). */
+export async function firstDelivery(tx: Db, consumer: string, event: EventKey): Promise<boolean> {
+  const fresh = await tx
+    .insert(processedEvents)
+    .values({ consumer, source: event.source, eventId: event.id })
+    .onConflictDoNothing()
+    .returning({ id: processedEvents.eventId });
+  return fresh.length > 0;
+}
+
+/**
+ * Records several events at once; returns the keys (`deliveryKey`) of those seen for the first time.
+ * An event given twice comes back once.
+ */
+export async function firstDeliveries(
+  tx: Db,
+  consumer: string,
+  events: readonly EventKey[],
+): Promise<Set<string>> {
+  const rows = await tx
+    .insert(processedEvents)
+    .values(events.map((e) => ({ consumer, source: e.source, eventId: e.id })))
+    .onConflictDoNothing()
+    .returning({ source: processedEvents.source, id: processedEvents.eventId });
+  return new Set(rows.map(deliveryKey));
+}
+
+/**
+ * True when `consumer` already applied this sequence (or a newer one) of the event's subject;
+ * otherwise records the event's sequence as the newest applied and answers false.
+ */
+export async function isStale(tx: Db, consumer: string, event: TaskwireEvent): Promise<boolean> {
+  const [row] = await tx
+    .select({ sequence: appliedSequences.sequence })
+    .from(appliedSequences)
+    .where(and(eq(appliedSequences.consumer, consumer), eq(appliedSequences.entityId, event.subject)))
+    .for('update');
+  if (row && row.sequence >= event.sequence) return true;
+  await tx
+    .insert(appliedSequences)
+    .values({ consumer, entityId: event.subject, sequence: event.sequence })
+    .onConflictDoUpdate({
+      target: [appliedSequences.consumer, appliedSequences.entityId],
+      set: { sequence: sql`excluded.sequence` },
+    });
+  return false;
+}

@@ -1,4 +1,0 @@
-/** The gateway as its own process: `node --import tsx functions/_runtime/gateway-main.ts`. */
-import { startGateway } from './gateway';
-
-await startGateway();
