@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../core/audit/repository';
 import { DATABASE_KINDS, memoryLogger, startTestHost, type TestHost, testDatabase } from '../support/harness';
 
 describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
@@ -53,6 +54,8 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
       const audit = await host.json(`/api/audit?entityId=${t.id}`);
       const updates = audit.body.entries.filter((e: { action: string }) => e.action === 'updated');
       expect(updates).toHaveLength(2);
+      // Every field the response carries is one the document declares (it said additionalProperties: false).
+      expect(Object.keys(updates[0]).sort()).toEqual(Object.keys(AuditEntry.shape).sort());
       expect(updates[0].details).toMatchObject({
         precondition: 'none',
         changes: { title: { from: 'From phone', to: 'From laptop' } },
