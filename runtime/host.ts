@@ -41,8 +41,6 @@ export interface HostOptions {
   metrics?: Metrics;
   database?: Database;
   bus?: EventBus;
-  /** Extra services handed to functions through `deps.services`. */
-  services?: Record<string, unknown>;
   /** Run tick functions on timers (the embedded runtime's cron). Default true. */
   runTicks?: boolean;
   webDir?: string;
@@ -70,7 +68,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
   const database =
-    opts.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
+    opts.database ??
+    (await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      maxConnections: env.DATABASE_POOL_MAX,
+    }));
   const clock = opts.clock ?? systemClock;
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
@@ -87,7 +90,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     wake: (id) => scheduler?.wake(id),
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
-    services: { ...opts.services },
     openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };

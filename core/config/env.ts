@@ -34,6 +34,15 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: optionalString,
+    /**
+     * Connections of this process's PostgreSQL pool. Unset: 10 for a function process, 20 for the
+     * embedded host. In a cluster every instance holds its own pool, so the chart sets a small one
+     * (the connection budget is in DEPLOY.md).
+     */
+    DATABASE_POOL_MAX: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(1000).optional(),
+    ),
     AUTH_TOKEN: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: optionalString,
@@ -129,6 +138,8 @@ export const EnvSchema = z
     DAPR_PUBSUB_NAME: z.string().min(1).default('taskwire-pubsub'),
     /** The pub/sub component for broadcast subscriptions (one consumer group per instance). */
     DAPR_BROADCAST_PUBSUB_NAME: z.string().min(1).default('taskwire-broadcast'),
+    /** Prepended to every topic published and subscribed through Dapr (test runs share one broker). */
+    DAPR_TOPIC_PREFIX: z.string().default(''),
     /** The state store component (conversation state, caches). */
     DAPR_STATE_STORE: z.string().min(1).default('taskwire-state'),
     /** When set, secrets listed in DAPR_SECRETS are read from this secret store at start-up. */
@@ -137,8 +148,6 @@ export const EnvSchema = z
     DAPR_SECRETS: optionalString,
     /** `programmatic`: GET /dapr/subscribe lists the subscriptions; `declarative`: Subscription resources do. */
     DAPR_SUBSCRIPTIONS: z.enum(['programmatic', 'declarative']).default('programmatic'),
-    /** Calls between functions (chat → task functions) go through Dapr service invocation. */
-    DAPR_INVOKE: boolish.default(false),
   })
   .transform((env) => ({
     ...env,
