@@ -12,7 +12,7 @@ import { TaskDetailDialog } from './features/task-form/task-detail-dialog';
 import { TasksPanel } from './features/tasks/tasks-panel';
 import { TrashDialog } from './features/trash/trash-dialog';
 import { watchReminders } from './lib/push';
-import { browserTimeZone, knownTimeZones } from './lib/time';
+import { browserTimeZone } from './lib/time';
 import { createChatStore } from './stores/chat-store';
 import { createClock } from './stores/clock';
 import { createLiveStream, type LiveStreamOptions } from './stores/live-stream';
@@ -54,7 +54,11 @@ export function App(props: AppProps) {
   // Push is offered when this tab first sets a reminder, never on load.
   const api = watchReminders(baseApi, () => offerPush());
   const zone = browserTimeZone();
-  const zones = knownTimeZones();
+  const [zones, setZones] = createSignal<string[]>([]);
+  api
+    .timeZones()
+    .then((list) => setZones(list.zones))
+    .catch(() => undefined); // the forms still take a typed zone; the server checks it
 
   const now = createClock();
   const router = createRouter();
@@ -193,7 +197,7 @@ export function App(props: AppProps) {
           <NewTaskDialog
             api={api}
             timeZone={settings.timeZone()}
-            zones={zones}
+            zones={zones()}
             onCreated={(task) => {
               tasks.receive(task);
               router.close();
@@ -210,7 +214,7 @@ export function App(props: AppProps) {
               tasks={tasks}
               now={now()}
               timeZone={settings.timeZone()}
-              zones={zones}
+              zones={zones()}
               onClose={router.close}
               onError={showError}
               onDeleted={(task) => {
@@ -249,7 +253,7 @@ export function App(props: AppProps) {
           <SettingsDialog
             settings={settings.state.settings}
             browserZone={zone}
-            zones={zones}
+            zones={zones()}
             hasToken={hasToken()}
             push={push}
             onSave={settings.save}

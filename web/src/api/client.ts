@@ -5,7 +5,9 @@ import type {
   Conversation,
   FieldError,
   NotificationList,
+  PushKey,
   PushSubscriptionJson,
+  PushUnsubscribe,
   Settings,
   SettingsInput,
   Task,
@@ -13,6 +15,7 @@ import type {
   TaskPage,
   TaskPatch,
   TaskQuery,
+  TimeZoneList,
 } from './types';
 
 /** The only place that knows where the API lives; the dev server proxies it, the host serves it. */
@@ -147,6 +150,8 @@ export function createApi(options: ApiOptions = {}) {
     listTrash: (cursor?: string) => request<TaskPage>('GET', '/trash', { query: { cursor, limit: 200 } }),
     getSettings: () => request<Settings>('GET', '/settings'),
     putSettings: (input: SettingsInput) => request<Settings>('PUT', '/settings', { body: input }),
+    /** The zone names the server accepts: what the settings and task forms offer. */
+    timeZones: () => request<TimeZoneList>('GET', '/time-zones'),
     audit: (entityId: string, limit = 20) =>
       request<{ entries: AuditEntry[] }>('GET', '/audit', { query: { entityId, limit } }),
     chat: (message: string, conversationId?: string | null) =>
@@ -158,11 +163,11 @@ export function createApi(options: ApiOptions = {}) {
     readNotification: (id: string) => request<AppNotification>('POST', `/notifications/${enc(id)}/read`),
     readAllNotifications: () => request<unknown>('POST', '/notifications/read-all'),
     /** The server's VAPID public key: the `applicationServerKey` browsers subscribe with. */
-    pushKey: () => request<{ publicKey: string }>('GET', '/push/key'),
+    pushKey: () => request<PushKey>('GET', '/push/key'),
     subscribePush: (subscription: PushSubscriptionJson) =>
       request<unknown>('POST', '/push/subscriptions', { body: subscription }),
     unsubscribePush: (endpoint: string) =>
-      request<void>('DELETE', '/push/subscriptions', { body: { endpoint } }),
+      request<void>('DELETE', '/push/subscriptions', { body: { endpoint } satisfies PushUnsubscribe }),
     /** EventSource cannot send headers, so the token travels as `access_token`. */
     streamUrl: () => {
       const bearer = token?.get();
