@@ -70,6 +70,7 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
   let s: Awaited<ReturnType<typeof startServer>>;
   let ok: IssuedSubscription;
   let gone: IssuedSubscription;
+  let expired: IssuedSubscription;
   let flaky: IssuedSubscription;
   let broken: IssuedSubscription;
   let task: { id: string; due: Date };
@@ -83,12 +84,14 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
     });
     ok = push.subscribe();
     gone = push.subscribe();
+    expired = push.subscribe();
     flaky = push.subscribe();
     broken = push.subscribe();
     push.answerAlways(gone.id, 410);
+    push.answerAlways(expired.id, 404);
     push.answer(flaky.id, 503);
     push.answerAlways(broken.id, 500);
-    for (const sub of [ok, gone, flaky, broken]) {
+    for (const sub of [ok, gone, expired, flaky, broken]) {
       expect((await s.api('/api/push/subscriptions', 'POST', subscriptionJson(sub))).status).toBe(201);
     }
     expect((await s.api('/api/settings', 'PUT', { timezone: 'America/New_York' })).status).toBe(200);
@@ -138,7 +141,7 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
     expect(row!.public_key).toBe(publicKey);
   });
 
-  it('a 410 removes the subscription; a 503 is retried and then taken, under the same topic', async () => {
+  it('a 404 or a 410 removes the subscription; a 503 is retried and then taken, under the same topic', async () => {
     await waitFor(
       'the retried push',
       () => pushesTo(flaky).length,
@@ -146,14 +149,17 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
       30_000,
     );
     await waitFor(
-      'the gone subscription to be removed',
+      'the gone and expired subscriptions to be removed',
       async () =>
-        (await s.sql`select count(*)::int as n from push_subscriptions where endpoint = ${gone.endpoint}`)[0]!
-          .n,
+        (
+          await s.sql`select count(*)::int as n from push_subscriptions
+            where endpoint in ${s.sql([gone.endpoint, expired.endpoint])}`
+        )[0]!.n,
       (n) => n === 0,
       30_000,
     );
     expect(pushesTo(gone).map((r) => r.status)).toEqual([410]);
+    expect(pushesTo(expired).map((r) => r.status)).toEqual([404]);
     expect(pushesTo(flaky).map((r) => r.status)).toEqual([503, 201]);
     expect(new Set(pushesTo(flaky).map((r) => r.topic)).size).toBe(1);
     // The push service has answered; the sender records the answer a moment later.
@@ -173,7 +179,15 @@ describe('Web Push through a local HTTPS push service', { timeout: 180_000 }, ()
     const byEndpoint = new Map(rows.map((r) => [r.endpoint as string | null, r]));
     expect(byEndpoint.get(ok.endpoint)).toMatchObject({ status: 'sent', attempts: 1, last_status: 201 });
     expect(byEndpoint.get(flaky.endpoint)).toMatchObject({ status: 'sent', attempts: 2, last_status: 201 });
-    expect(byEndpoint.get(null)).toMatchObject({ status: 'gone', attempts: 1, last_status: 410 });
+    // The removed subscriptions' deliveries stay on record, detached.
+    const detached = rows
+      .filter((r) => r.endpoint === null)
+      .map((r) => ({ status: r.status, attempts: r.attempts, last_status: r.last_status }))
+      .sort((a, b) => a.last_status - b.last_status);
+    expect(detached).toEqual([
+      { status: 'gone', attempts: 1, last_status: 404 },
+      { status: 'gone', attempts: 1, last_status: 410 },
+    ]);
   });
 
   it('a push service that keeps failing: tried on the retry schedule, then failed for good and shown under the bell', async () => {
