@@ -86,7 +86,7 @@ describe('POST /api/push/subscriptions', () => {
       'keys.p256dh',
       (s: ReturnType<typeof browserSubscription>) => {
         const point = Buffer.from(s.keys.p256dh, 'base64url');
-        point[64] = point[64]! ^ 1; // off the curve
+        point[0] = 0x02; // a compressed point's prefix: not the uncompressed form browsers send
         return { ...s, keys: { ...s.keys, p256dh: b64u(point) } };
       },
     ],
@@ -122,6 +122,21 @@ describe('POST /api/push/subscriptions', () => {
       body: '{"endpoint":',
     });
     expect(notJson.status).toBe(400);
+    expect(await host.deps.database.db.select().from(pushSubscriptions)).toHaveLength(0);
+  });
+
+  it('a well-formed key that is not a point on the curve is a 422 problem naming it (no document can state that rule)', async () => {
+    host = await startTestHost();
+    const sub = browserSubscription();
+    const point = Buffer.from(sub.keys.p256dh, 'base64url');
+    point[64] = point[64]! ^ 1; // off the curve, same shape
+    const res = await host.json('/api/push/subscriptions', {
+      method: 'POST',
+      json: { ...sub, keys: { ...sub.keys, p256dh: b64u(point) } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(['keys.p256dh']);
     expect(await host.deps.database.db.select().from(pushSubscriptions)).toHaveLength(0);
   });
 });
