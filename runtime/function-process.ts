@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../core/observability/logger';
 import { createMetrics } from '../core/observability/metrics';
 import { startTracing } from '../core/observability/tracing';
 import { OutboxRelay } from '../core/outbox/outbox';
+import { OutboxWriter } from '../core/outbox/writer';
 import { DEFAULT_DELIVERY } from '../core/ports/bus';
 import { systemClock } from '../core/ports/clock';
 import { SettingsStore } from '../core/settings/settings';
@@ -111,6 +112,7 @@ export async function startFunction(
   const database = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: 10 });
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
+  const relayOwner = randomUUID();
   let scheduler: TickScheduler | undefined;
   const notify = notifyWake(database, log);
   const deps: Deps = {
@@ -121,7 +123,7 @@ export async function startFunction(
     metrics,
     newId: randomUUID,
     settings: new SettingsStore(database.db),
-    afterCommit: () => relay?.kick(),
+    outbox: new OutboxWriter({ database, owner: relayOwner, onCommitted: (w) => relay?.handoff(w) }),
     // This process's own tick wakes here; another function's wake goes to the process running it.
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
@@ -144,7 +146,7 @@ export async function startFunction(
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
     });
   }
-  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
+  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS, owner: relayOwner });
   scheduler = new TickScheduler([instance], deps);
   const app = createFunctionApp(instance, [
     { name: 'database', check: () => database.ping() },
