@@ -136,6 +136,7 @@ export class OutboxRelay {
    * so overlapping rounds never share a key).
    */
   async #drainLoop(): Promise<void> {
+    const lanes: Promise<void>[] = [];
     const lane = async () => {
       do {
         this.#again = false;
@@ -146,10 +147,15 @@ export class OutboxRelay {
           this.#opts.log.error({ err }, 'outbox relay round failed');
           return;
         }
-        if (claimed > 0) this.#again = true;
+        if (claimed > 0) {
+          this.#again = true;
+          // Work found: the other lanes join (an idle poll costs one claim, not one per lane).
+          if (lanes.length < this.#opts.parallelRounds) lanes.push(lane());
+        }
       } while (this.#again && !this.#stopped);
     };
-    await Promise.all(Array.from({ length: this.#opts.parallelRounds }, lane));
+    lanes.push(lane());
+    for (let i = 0; i < lanes.length; i++) await lanes[i];
   }
 
   async #round(): Promise<number> {
