@@ -28,6 +28,7 @@ import { createBus } from './profiles/bus';
 import { createInvoker, sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
 import { createStateStore } from './profiles/state';
+import { followPublished } from './published-feed';
 import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 
@@ -132,7 +133,22 @@ export async function startFunction(
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
     services: { invoker: createInvoker(env) },
-    openLiveStream: () => openSseHub(deps),
+    openLiveStream: () => {
+      const hub = openSseHub(deps);
+      // A Trigger delivers each event to one pod: on Knative every gateway follows the outbox.
+      if (env.BUS === 'knative') {
+        const following = followPublished({
+          databaseUrl: env.DATABASE_URL!,
+          database,
+          log,
+          onEvent: (event) => hub.publish(event),
+          onGap: () => hub.resync('the live feed reconnected; some changes may have been missed'),
+        });
+        following.catch((err) => log.error({ err }, 'cannot follow published events: no live updates'));
+        closers.push(() => void following.then((stop) => stop()).catch(() => {}));
+      }
+      return hub;
+    },
     onClose: (cleanup) => closers.push(cleanup),
   };
   const instance = instantiate(fn, deps);
@@ -149,7 +165,15 @@ export async function startFunction(
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
     });
   }
-  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS, owner: relayOwner });
+  relay = new OutboxRelay({
+    database,
+    bus,
+    log,
+    metrics,
+    pollMs: env.OUTBOX_POLL_MS,
+    owner: relayOwner,
+    announcePublished: env.BUS === 'knative',
+  });
   scheduler = new TickScheduler([instance], deps);
   const app = createFunctionApp(instance, [
     { name: 'database', check: () => database.ping() },
