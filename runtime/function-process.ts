@@ -25,7 +25,7 @@ import { createFunctionApp } from '../functions/_runtime/http-app';
 import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
 import { createBus } from './profiles/bus';
-import { createInvoker, sidecarReadiness } from './profiles/dapr';
+import { sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
 import { createStateStore } from './profiles/state';
 import { followPublished } from './published-feed';
@@ -132,7 +132,6 @@ export async function startFunction(
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
-    services: { invoker: createInvoker(env) },
     openLiveStream: () => {
       const hub = openSseHub(deps);
       // A Trigger delivers each event to one pod: on Knative every gateway follows the outbox.
