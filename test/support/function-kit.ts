@@ -19,7 +19,8 @@ import type { z } from 'zod';
 import { DatabaseStateStore } from '../../core/adapters/state/database';
 import type { Database, Db } from '../../core/db/client';
 import { outbox } from '../../core/db/schema';
-import { CreateTaskInput, type TaskView } from '../../core/domain/task';
+import { CreateTaskInput, type ReminderChannel, type TaskView } from '../../core/domain/task';
+import { ReminderDue } from '../../core/events/catalog';
 import type { EventDefinition, TaskwireEvent } from '../../core/events/define-event';
 import { toBinaryHttp, toStructuredHttp } from '../../core/events/http-binding';
 import { createMetrics } from '../../core/observability/metrics';
@@ -27,8 +28,11 @@ import { writeAtomically, writeOutbox } from '../../core/outbox/outbox';
 import type { DeliveryResult } from '../../core/ports/bus';
 import { ManualClock } from '../../core/ports/clock';
 import type { Mailer, MailMessage } from '../../core/ports/mail';
+import { desiredReminders } from '../../core/reminders/plan';
+import { channelOf, claimDueReminders, reconcileReminders } from '../../core/reminders/repository';
 import { SettingsStore } from '../../core/settings/settings';
 import { type CommandContext, createTask } from '../../core/tasks/commands';
+import { findTask } from '../../core/tasks/repository';
 import type { HttpMethod, RouteResult, TaskwireFunction } from '../../functions/_runtime/define-function';
 import type { Deps } from '../../functions/_runtime/deps';
 import { createFunctionApp, type ReadinessCheck } from '../../functions/_runtime/http-app';
@@ -257,4 +261,52 @@ export async function functionKit(fn: TaskwireFunction, opts: KitOptions = {}): 
       await database.close();
     },
   };
+}
+
+/** A task with its reminder rows, as schedule-reminders leaves them (arrangement for reminder functions). */
+export async function taskWithReminders(
+  kit: FunctionKit,
+  input: z.input<typeof CreateTaskInput>,
+  defaultChannel: ReminderChannel = 'in-app',
+): Promise<TaskView> {
+  const view = await kit.createTask(input);
+  const task = await findTask(kit.db, view.id);
+  const now = kit.clock.now();
+  await kit.db.transaction((tx) =>
+    reconcileReminders(tx, view.id, desiredReminders(task, defaultChannel, now), now, randomUUID),
+  );
+  return view;
+}
+
+/**
+ * Claims the reminders due at the kit's clock and returns the reminder.due announcing them, as
+ * fire-reminders would (arrangement for the functions downstream of it).
+ */
+export async function claimDue(kit: FunctionKit): Promise<TaskwireEvent> {
+  const now = kit.clock.now();
+  const due = await kit.db.transaction((tx) => claimDueReminders(tx, now, 500));
+  if (due.length === 0) throw new Error(`nothing is due at ${now.toISOString()}`);
+  return ReminderDue.create(
+    {
+      data: {
+        reminders: due.map((r) => ({
+          reminderId: r.id,
+          taskId: r.taskId,
+          minutesBefore: r.minutesBefore,
+          channel: channelOf(r),
+          triggerAt: r.triggerAt.toISOString(),
+          dueAt: r.dueAt.toISOString(),
+          title: r.title,
+          timezone: r.timezone,
+          lateMs: Math.max(0, now.getTime() - r.triggerAt.getTime()),
+        })),
+        firedAt: now.toISOString(),
+        actor: 'test',
+      },
+      subject: randomUUID(),
+      sequence: 1,
+      time: now,
+    },
+    { source: SEED_SOURCE, correlationId: 'kit-seed' },
+  );
 }
