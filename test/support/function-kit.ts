@@ -13,6 +13,9 @@
  * await kit.close();
  */
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { asc } from 'drizzle-orm';
 import type { Hono } from 'hono';
 import type { z } from 'zod';
@@ -125,6 +128,8 @@ export interface FunctionKit {
   sendEvent(event: TaskwireEvent, mode?: 'binary' | 'structured'): Promise<JsonResponse>;
   /** POSTs `/tick`, as a PingSource or a Dapr cron binding does. */
   postTick(): Promise<JsonResponse>;
+  /** Serves the app over real HTTP on a loopback port (for transports that write to the socket). */
+  listen(): Promise<string>;
 
   /** Events the function wrote to the outbox (its source), oldest first, optionally of one type. */
   emitted(def?: EventDefinition | string): Promise<TaskwireEvent[]>;
@@ -253,6 +258,16 @@ export async function functionKit(fn: TaskwireFunction, opts: KitOptions = {}): 
       return json('/', { method: 'POST', headers, body });
     },
     postTick: () => json('/tick', { method: 'POST' }),
+    async listen() {
+      const { port } = await new Promise<AddressInfo>((resolve) => {
+        const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, resolve) as Server;
+        closers.push(() => {
+          server.closeAllConnections();
+          server.close();
+        });
+      });
+      return `http://127.0.0.1:${port}`;
+    },
 
     emitted: (def) => outboxEvents(sourceOf(fn), def),
     seeded: (def) => outboxEvents(SEED_SOURCE, def),
