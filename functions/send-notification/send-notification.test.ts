@@ -4,11 +4,15 @@ import { emailDeliveries, notifications, reminders } from '../../core/db/schema'
 import { NotificationCreated, ReminderSent, TaskCreated } from '../../core/events/catalog';
 import type { Mailer } from '../../core/ports/mail';
 import { claimDue, type FunctionKit, functionKit, taskWithReminders } from '../../test/support/function-kit';
+import { DATABASE_KINDS } from '../../test/support/harness';
 import sendNotification from '.';
 
 let kit: FunctionKit;
-async function start(opts: { email?: string | null; mailer?: Mailer['kind'] } = {}) {
+async function start(
+  opts: { email?: string | null; mailer?: Mailer['kind']; database?: 'pglite' | 'postgres' } = {},
+) {
   kit = await functionKit(sendNotification, {
+    database: opts.database,
     now: '2026-03-04T14:00:00Z',
     mailer: opts.mailer ?? 'smtp',
     env: { PUBLIC_URL: 'http://tasks.example.test' },
@@ -23,8 +27,8 @@ afterEach(async () => kit?.close());
 const allNotifications = () => kit.db.select().from(notifications).orderBy(notifications.createdAt);
 const queued = () => kit.db.select().from(emailDeliveries);
 
-describe('send-notification: the handler', () => {
-  beforeEach(() => start());
+describe.each(DATABASE_KINDS)('send-notification: the handler, on %s', (database) => {
+  beforeEach(() => start({ database }));
 
   it('turns a due reminder into an in-app notification naming the task and its due time in the user zone', async () => {
     const t = await taskWithReminders(kit, {
