@@ -108,7 +108,10 @@ export async function startFunction(
   const tracingStarted = startTracing(`taskwire-${fn.id}`, source);
   const log = createLogger({ level: env.LOG_LEVEL, name: fn.id });
   const metrics = createMetrics({ defaultMetrics: true });
-  const database = await openDatabase({ databaseUrl: env.DATABASE_URL, maxConnections: 10 });
+  const database = await openDatabase({
+    databaseUrl: env.DATABASE_URL,
+    maxConnections: env.DATABASE_POOL_MAX ?? 10,
+  });
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
   let scheduler: TickScheduler | undefined;

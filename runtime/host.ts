@@ -70,7 +70,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const log = opts.log ?? createLogger({ level: env.LOG_LEVEL });
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: true });
   const database =
-    opts.database ?? (await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR }));
+    opts.database ??
+    (await openDatabase({
+      databaseUrl: env.DATABASE_URL,
+      dataDir: env.DATA_DIR,
+      maxConnections: env.DATABASE_POOL_MAX,
+    }));
   const clock = opts.clock ?? systemClock;
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;

@@ -34,6 +34,12 @@ export interface FunctionModel {
   broadcast: boolean;
   /** Minimum instances: 1 for a stream gateway or a tick on its own timer, else 0 (scale to zero). */
   minScale: number;
+  /**
+   * Minimum instances when events travel over Dapr (eventing.mode=dapr): daprd delivers messages and
+   * cron ticks to the app on localhost, past Knative's queue-proxy, so the autoscaler never sees them and
+   * a consumer or ticked function scaled to zero is never woken. Those stay at one instance at least.
+   */
+  daprMinScale: number;
   /** `timer`: the process arms its own timer (it stays up); `external`: only the cron ticks it. */
   ticks: 'timer' | 'external';
   /** Request timeout of the Knative revision. */
@@ -93,6 +99,7 @@ export function functionModel(fn: TaskwireFunction): FunctionModel {
     stream,
     broadcast,
     minScale: stream || timer ? 1 : 0,
+    daprMinScale: stream || timer || triggers.length > 0 || fn.tick ? 1 : 0,
     ticks: timer ? 'timer' : 'external',
     timeoutSeconds: stream ? 600 : 300,
   };

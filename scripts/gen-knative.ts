@@ -38,8 +38,23 @@ export const NAMES = {
   gateway: 'gateway',
 } as const;
 
-/** The image the plain manifests name; `helm` and `kn` set the real one. */
-export const PLAIN_IMAGE = 'taskwire:latest';
+/**
+ * The image the plain manifests name (`minikube image build -t dev.local/taskwire:dev .`); `helm` and
+ * `kn` set the real one. Knative resolves an image tag to a digest through its registry before it
+ * creates a Revision, even with `imagePullPolicy: Never`, except for the registries in
+ * `registries-skipping-tag-resolving` (default `kind.local,ko.local,dev.local`): an image only loaded
+ * into the cluster must carry one of those names.
+ */
+export const PLAIN_IMAGE = 'dev.local/taskwire:dev';
+/** Connections of each function's pool (DATABASE_POOL_MAX): the connection budget in DEPLOY.md. */
+export const DATABASE_POOL_MAX = 3;
+/**
+ * Connections of each Dapr sidecar's PostgreSQL state store pool (`maxConns`). The component applies
+ * only values above 1; 1 or less means its default, the greater of 4 and the number of CPUs.
+ */
+export const STATE_STORE_MAX_CONNS = 2;
+/** The Role that lets the Dapr sidecar (kubernetes secret store) read exactly Taskwire's Secrets. */
+export const SECRET_READER_ROLE = 'taskwire-secret-reader';
 const KAFKA_BOOTSTRAP = 'taskwire-kafka-kafka-bootstrap.kafka.svc.cluster.local:9092';
 const DAPR_METRICS_PORT = '9095';
 
@@ -60,6 +75,13 @@ const SECURITY_CONTEXT = {
 };
 
 const RESOURCES = { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '384Mi' } };
+
+/**
+ * Readiness on /ready with no periodSeconds (nor failureThreshold/timeoutSeconds, which Knative then
+ * forbids): Knative's queue-proxy then probes every 50 ms from start-up ("aggressive probing"), so a
+ * cold start is served as soon as the process is ready; any periodSeconds switches that off.
+ */
+const READINESS_PROBE = { httpGet: { path: '/ready' } };
 
 function daprAnnotations(appId: string): Record<string, string> {
   return {
@@ -83,6 +105,7 @@ function knativeService(m: FunctionModel) {
     { name: 'TICKS', value: m.ticks },
     { name: 'HOST', value: '0.0.0.0' },
     { name: 'NODE_ENV', value: 'production' },
+    { name: 'DATABASE_POOL_MAX', value: String(DATABASE_POOL_MAX) },
     { name: 'DAPR_ENABLED', value: 'true' },
     { name: 'DAPR_SECRET_STORE', value: NAMES.secrets },
     {
@@ -124,7 +147,7 @@ function knativeService(m: FunctionModel) {
               env,
               envFrom: [{ configMapRef: { name: NAMES.configMap, optional: true } }],
               resources: RESOURCES,
-              readinessProbe: { httpGet: { path: '/ready' }, periodSeconds: 5, failureThreshold: 3 },
+              readinessProbe: READINESS_PROBE,
               livenessProbe: { httpGet: { path: '/live' }, periodSeconds: 10, failureThreshold: 3 },
               securityContext: SECURITY_CONTEXT,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -164,7 +187,7 @@ function gatewayService() {
                 { name: 'GATEWAY_UPSTREAM', value: 'http://{id}.taskwire.svc.cluster.local' },
               ],
               resources: RESOURCES,
-              readinessProbe: { httpGet: { path: '/ready' }, periodSeconds: 5 },
+              readinessProbe: READINESS_PROBE,
               livenessProbe: { httpGet: { path: '/live' }, periodSeconds: 10 },
               securityContext: SECURITY_CONTEXT,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
@@ -251,6 +274,17 @@ function broker() {
   ];
 }
 
+/** What the SinkBinding selects: Taskwire's functions (not the gateway, which publishes nothing). */
+export const FUNCTION_SELECTOR = {
+  'app.kubernetes.io/part-of': 'taskwire',
+  'app.kubernetes.io/component': 'function',
+} as const;
+
+const selectorString = (sel: Record<string, string>) =>
+  Object.entries(sel)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
 function sinkBinding() {
   return {
     apiVersion: 'sources.knative.dev/v1',
@@ -260,9 +294,7 @@ function sinkBinding() {
       subject: {
         apiVersion: 'serving.knative.dev/v1',
         kind: 'Service',
-        selector: {
-          matchLabels: { 'app.kubernetes.io/part-of': 'taskwire', 'app.kubernetes.io/component': 'function' },
-        },
+        selector: { matchLabels: { ...FUNCTION_SELECTOR } },
       },
       sink: { ref: { apiVersion: 'eventing.knative.dev/v1', kind: 'Broker', name: NAMES.broker } },
     },
@@ -394,6 +426,8 @@ function stateStore(databaseRef: { name: string; key: string }) {
       metadata: [
         { name: 'connectionString', secretKeyRef: databaseRef },
         { name: 'tablePrefix', value: 'dapr_' },
+        // Every sidecar holds its own pool: part of the connection budget (DEPLOY.md).
+        { name: 'maxConns', value: String(STATE_STORE_MAX_CONNS) },
         // Keys are shared by every function (conversation state, task cache), not prefixed per app.
         { name: 'keyPrefix', value: 'name' },
       ],
@@ -455,7 +489,8 @@ function knScript(models: readonly FunctionModel[]): string {
     '#!/usr/bin/env bash',
     HEADER.trimEnd(),
     '# The kn equivalent of `kubectl apply -f knative/` (and of the chart with eventing.mode=knative).',
-    '#   NAMESPACE=taskwire IMAGE=<registry>/<owner>/taskwire:<tag> knative/kn.sh',
+    '#   NAMESPACE=taskwire IMAGE=<registry>/<owner>/taskwire:<tag> [PULL_SECRET=<docker-registry Secret>] knative/kn.sh',
+    '# On Minikube IMAGE=dev.local/taskwire:dev (Knative resolves no tag for dev.local/).',
     'set -euo pipefail',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
     ': "${IMAGE:?set IMAGE to the image to run}"',
@@ -465,6 +500,11 @@ function knScript(models: readonly FunctionModel[]): string {
     '# What the functions read: their settings, their service account, the Dapr components (state, secrets).',
     `kubectl -n "$NS" create configmap ${NAMES.configMap} --from-literal=LOG_LEVEL=info --dry-run=client -o yaml | kubectl apply -f -`,
     `kubectl -n "$NS" create serviceaccount ${NAMES.serviceAccount} --dry-run=client -o yaml | kubectl apply -f -`,
+    '# The Dapr sidecar reads the Secrets through the kubernetes secret store as this service account: get, on these names only.',
+    `kubectl -n "$NS" create role ${SECRET_READER_ROLE} --verb=get --resource=secrets --resource-name=${NAMES.databaseSecret} --resource-name=${NAMES.authSecret} \\`,
+    '  --dry-run=client -o yaml | kubectl apply -f -',
+    `kubectl -n "$NS" create rolebinding ${SECRET_READER_ROLE} --role=${SECRET_READER_ROLE} --serviceaccount="$NS:${NAMES.serviceAccount}" \\`,
+    '  --dry-run=client -o yaml | kubectl apply -f -',
     'kubectl -n "$NS" apply -f dapr/components/ -f dapr/policies/',
     '',
     '# Broker (KafkaBroker) and the SinkBinding that gives every function K_SINK.',
@@ -472,7 +512,7 @@ function knScript(models: readonly FunctionModel[]): string {
     `  --from-literal=default.topic.replication.factor=1 --from-literal=bootstrap.servers=${KAFKA_BOOTSTRAP} \\`,
     '  --dry-run=client -o yaml | kubectl apply -f -',
     `kn broker create ${NAMES.broker} -n "$NS" --class Kafka --broker-config cm:${NAMES.brokerConfig}`,
-    `kn source binding create taskwire-broker -n "$NS" --subject 'Service:serving.knative.dev/v1:app.kubernetes.io/component=function' --sink broker:${NAMES.broker}`,
+    `kn source binding create taskwire-broker -n "$NS" --subject 'Service:serving.knative.dev/v1:${selectorString(FUNCTION_SELECTOR)}' --sink broker:${NAMES.broker}`,
     '',
   ];
   const svcFlags = (m: FunctionModel) => {
@@ -480,10 +520,15 @@ function knScript(models: readonly FunctionModel[]): string {
     const c = s.spec.template.spec.containers[0]!;
     const flags = [
       `--image "$IMAGE"`,
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion, not a template
+      '${PULL_SECRET:+--pull-secret "$PULL_SECRET"}',
       '--cluster-local',
       `--service-account ${NAMES.serviceAccount}`,
       '--port http1:8080',
     ];
+    // The SinkBinding selects Services by these labels: without them a function gets no K_SINK.
+    for (const [k, v] of Object.entries(s.metadata.labels))
+      if (k.startsWith('app.kubernetes.io/')) flags.push(`--label ${k}=${v}`);
     for (const e of c.env as { name: string; value: string }[])
       flags.push(`--env ${q(`${e.name}=${e.value}`)}`);
     flags.push(`--env-from cm:${NAMES.configMap}`);
@@ -540,10 +585,15 @@ function knScript(models: readonly FunctionModel[]): string {
   }
   lines.push('# The public entry: routes /api and the web app to the functions.');
   lines.push(
-    `kn service create ${NAMES.gateway} -n "$NS" --force --image "$IMAGE" --env FUNCTION=gateway --env "GATEWAY_UPSTREAM=http://{id}.$NS.svc.cluster.local" \\`,
+    `kn service create ${NAMES.gateway} -n "$NS" --force --image "$IMAGE" \${PULL_SECRET:+--pull-secret "$PULL_SECRET"} --env FUNCTION=gateway --env "GATEWAY_UPSTREAM=http://{id}.$NS.svc.cluster.local" \\`,
   );
   lines.push(
     `  --scale-min 1 --scale-max 10 --service-account ${NAMES.serviceAccount} --request cpu=50m,memory=96Mi --limit cpu=1,memory=256Mi \\`,
+  );
+  lines.push(
+    `  ${Object.entries(labels(NAMES.gateway, 'gateway'))
+      .map(([k, v]) => `--label ${k}=${v}`)
+      .join(' ')} \\`,
   );
   lines.push(
     '  --probe-readiness http::8080:/ready --probe-liveness http::8080:/live --user 10001 --mount /tmp=ed:tmp --timeout 600',

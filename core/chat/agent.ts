@@ -1,9 +1,17 @@
 import { z } from 'zod';
 import type { TaskView } from '../domain/task';
 import { ClientError } from '../errors';
-import { continueClarification, type ParseResult, type QueryFilter } from '../nlu';
+import {
+  continueClarification,
+  daysMentioned,
+  type ParseResult,
+  type QueryFilter,
+  type ScreenedMessage,
+  screenMessage,
+} from '../nlu';
 import type { Logger } from '../observability/logger';
-import type { Conversation, ConversationStore, Pending } from './conversation';
+import type { Candidate, Conversation, ConversationStore, LastChange, Pending } from './conversation';
+import { asFollowUp, mergeDue, mergeReminders, ordinalIndex, shiftDue, wantsTheOtherOne } from './follow-up';
 import { matchTask, pickCandidate, yesOrNo } from './match';
 import type { TaskOperations } from './operations';
 import * as say from './replies';
@@ -26,6 +34,10 @@ export interface ActOutcome {
   tasks?: TaskView[];
   pending?: Pending;
   lastTaskId?: string;
+  /** Tasks shown, in order, for "the second one". */
+  listed?: string[];
+  /** Set on a change to a task picked among others; cleared by any other change. */
+  lastChange?: LastChange;
 }
 
 export interface ActContext {
@@ -37,6 +49,10 @@ export interface ActContext {
   /** The message carried an injection attempt: reply without acting. */
   flagged: boolean;
   message: string;
+  /** The message as screened at the edge (sanitised once). */
+  screened: ScreenedMessage;
+  /** The tasks last shown in this conversation. */
+  listed?: string[] | undefined;
 }
 
 const PRONOUN = /^(it|that|this|that one|this one|the last one|same|the same)$/i;
@@ -60,10 +76,18 @@ function filterToQuery(f: QueryFilter) {
 type Resolved = { kind: 'task'; task: TaskView } | { kind: 'outcome'; outcome: ActOutcome };
 
 /** Finds the task a decision refers to: "it" → the conversation's last task; words → fuzzy match. */
-async function resolveTarget(decision: ParseResult, target: string, ctx: ActContext): Promise<Resolved> {
+async function resolveTarget(decision: ParseResult, said: string, ctx: ActContext): Promise<Resolved> {
+  // "remind me an hour before too": the words around a pronoun name nothing.
+  const target = said.replace(/\b(?:too|as\s+well|also|again|then|instead)\b/gi, '').trim() || 'it';
   const byId = ID_TARGET.exec(target);
   if (byId) {
     const task = await ctx.ops.get(byId[1]!);
+    if (task) return { kind: 'task', task };
+  }
+  const index = ordinalIndex(target);
+  if (index !== undefined && ctx.listed?.length) {
+    const id = index < 0 ? ctx.listed.at(-1) : ctx.listed[index];
+    const task = id ? await ctx.ops.get(id) : undefined;
     if (task) return { kind: 'task', task };
   }
   if (PRONOUN.test(target.trim())) {
@@ -91,7 +115,7 @@ async function resolveTarget(decision: ParseResult, target: string, ctx: ActCont
       outcome: ask(`I found several tasks like “${target}”. Which one?\n${names.join('\n')}`, {
         kind: 'choose',
         decision,
-        candidates: match.candidates.map((t) => ({ id: t.id, title: t.title })),
+        candidates: match.candidates.map((t) => ({ id: t.id, title: t.title, due: t.due })),
       }),
     };
   }
@@ -102,6 +126,25 @@ async function resolveTarget(decision: ParseResult, target: string, ctx: ActCont
         kind: 'outcome',
         outcome: { reply: `“${done.task.title}” is already done.`, operations: [], lastTaskId: done.task.id },
       };
+  }
+  // "remind me three days before Dad's anniversary": no such task yet, so it is a new one.
+  const reminders = decision.task?.reminders;
+  if (
+    decision.intent === 'update' &&
+    reminders?.length &&
+    Object.keys(decision.task ?? {}).length === 1 &&
+    /^(?:remind|ping|alert|nudge|notify|warn)\b/i.test(
+      ctx.screened.text.replace(/^(?:please|pls|can you|could you)\s+/i, ''),
+    )
+  ) {
+    const title = target.charAt(0).toUpperCase() + target.slice(1);
+    return {
+      kind: 'outcome',
+      outcome: ask(`When is “${title}”? I'll remind you before it.`, {
+        kind: 'clarify',
+        value: { intent: 'create', task: { title, reminders }, missing: ['due'] },
+      }),
+    };
   }
   return {
     kind: 'outcome',
@@ -135,23 +178,38 @@ const MUTATING = new Set(['create', 'update', 'complete', 'delete', 'bulk']);
  * Carries out one decision through its skill agent: validated plan, confirmation when unsure,
  * target resolution, then the same task commands as the REST API.
  */
+export interface ActOptions {
+  confirmed?: boolean;
+  /** The task was picked among these others: remember them for "no, the other one". */
+  alternatives?: Candidate[];
+}
+
 export async function act(
   decision: ParseResult,
   ctx: ActContext,
-  opts: { confirmed?: boolean } = {},
+  opts: ActOptions = {},
 ): Promise<ActOutcome & { skill: SkillName }> {
+  const shifted = await relativeShift(decision, ctx);
+  if (shifted) return act(shifted, ctx, { ...opts, confirmed: true });
   const { skill, plan } = planDecision(decision, { timeZone: ctx.timeZone, now: ctx.now });
   const done = (o: ActOutcome) => ({ ...o, operations: o.operations.map((op) => ({ ...op, skill })), skill });
   if (ctx.flagged && MUTATING.has(plan.operation))
     return done({ reply: say.smallTalk(ctx.message, true), operations: [] });
+  const whenToRemind = askWhenToRemind(decision, ctx);
+  if (whenToRemind) return done(whenToRemind);
   if (MUTATING.has(plan.operation) && !opts.confirmed && plan.confidence < ctx.confirmBelow) {
+    // Nothing to confirm when the words name no task: ask which one (or what it is) instead.
+    if (plan.operation === 'update' || plan.operation === 'complete' || plan.operation === 'delete') {
+      const found = await resolveTarget(decision, plan.data.target, ctx);
+      if (found.kind === 'outcome') return done(found.outcome);
+    }
     const summary = describe(plan, ctx.timeZone);
     return done(
       ask(`Just to check: should I ${summary}? (yes / no)`, { kind: 'confirm', decision, summary }),
     );
   }
   try {
-    return done(await run(decision, plan, ctx));
+    return done(await run(decision, plan, ctx, opts));
   } catch (err) {
     if (err instanceof ClientError) {
       const detail = err.issues.length
@@ -163,7 +221,48 @@ export async function act(
   }
 }
 
-async function run(decision: ParseResult, plan: SkillPlan, ctx: ActContext): Promise<ActOutcome> {
+/** "Remind me to call the vet" says what but not when: a reminder needs a time, so ask for it. */
+function askWhenToRemind(decision: ParseResult, ctx: ActContext): ActOutcome | undefined {
+  const task = decision.task;
+  if (decision.intent !== 'create' || !task?.title || task.due || task.recurrence) return undefined;
+  if (
+    !/^(?:(?:please|pls|hey|ok|can\s+you|could\s+you)\s+)*(?:remind|ping|nudge|alert)\s+me\b/i.test(
+      ctx.screened.text,
+    )
+  )
+    return undefined;
+  const lower = task.title.charAt(0).toLowerCase() + task.title.slice(1);
+  return ask(`When should I remind you to ${lower}? (Or say “no time” to keep it without one.)`, {
+    kind: 'clarify',
+    value: { intent: 'create', task: { ...task, reminders: [{ minutesBefore: 0 }] }, missing: ['due'] },
+  });
+}
+
+/** "Push it back an hour": the parser asked for the new time; the task's own due time answers. */
+async function relativeShift(decision: ParseResult, ctx: ActContext): Promise<ParseResult | undefined> {
+  const pending = decision.pending;
+  if (decision.intent !== 'clarify' || pending?.intent !== 'update' || !pending.shift) return undefined;
+  const found = await resolveTarget(decision, pending.target ?? 'it', ctx);
+  if (found.kind !== 'task' || !found.task.due) return undefined;
+  return {
+    intent: 'update',
+    confidence: 0.9,
+    target: `id:${found.task.id}`,
+    task: { due: shiftDue(found.task.due, pending.shift) },
+  };
+}
+
+function remember(decision: ParseResult, before: TaskView, opts: ActOptions): LastChange | undefined {
+  const alternatives = opts.alternatives?.filter((c) => c.id !== before.id);
+  return alternatives?.length ? { decision, taskId: before.id, before, alternatives } : undefined;
+}
+
+async function run(
+  decision: ParseResult,
+  plan: SkillPlan,
+  ctx: ActContext,
+  opts: ActOptions = {},
+): Promise<ActOutcome> {
   const tz = ctx.timeZone;
   switch (plan.operation) {
     case 'create': {
@@ -184,30 +283,39 @@ async function run(decision: ParseResult, plan: SkillPlan, ctx: ActContext): Pro
           value: { intent: 'update', target: `id:${found.task.id}`, missing: ['what'] },
         });
       }
-      const task = await ctx.ops.update(found.task.id, plan.data.patch);
+      const patch = { ...plan.data.patch };
+      if (patch.due) patch.due = mergeDue(found.task.due, patch.due, decision.dueSaid, tz);
+      if (patch.reminders) patch.reminders = mergeReminders(found.task, patch.reminders, ctx.screened.text);
+      const task = await ctx.ops.update(found.task.id, patch);
+      const lastChange = remember(decision, found.task, opts);
       return {
         reply: say.updated(task, fields, tz),
         operations: [{ intent: 'update', taskId: task.id, title: task.title, fields }],
         lastTaskId: task.id,
+        ...(lastChange ? { lastChange } : {}),
       };
     }
     case 'complete': {
       const found = await resolveTarget(decision, plan.data.target, ctx);
       if (found.kind === 'outcome') return found.outcome;
       const task = await ctx.ops.complete(found.task.id);
+      const lastChange = remember(decision, found.task, opts);
       return {
         reply: say.completed(task),
         operations: [{ intent: 'complete', taskId: task.id, title: task.title }],
         lastTaskId: task.id,
+        ...(lastChange ? { lastChange } : {}),
       };
     }
     case 'delete': {
       const found = await resolveTarget(decision, plan.data.target, ctx);
       if (found.kind === 'outcome') return found.outcome;
       const task = await ctx.ops.trash(found.task.id);
+      const lastChange = remember(decision, found.task, opts);
       return {
         reply: say.deleted(task),
         operations: [{ intent: 'delete', taskId: task.id, title: task.title }],
+        ...(lastChange ? { lastChange } : {}),
       };
     }
     case 'bulk': {
@@ -237,6 +345,7 @@ async function run(decision: ParseResult, plan: SkillPlan, ctx: ActContext): Pro
         reply: say.list(tasks, tz, heading),
         operations: [{ intent: 'query', count: tasks.length }],
         tasks,
+        listed: tasks.slice(0, 15).map((t) => t.id),
       };
     }
     case 'audit': {
@@ -251,9 +360,53 @@ async function run(decision: ParseResult, plan: SkillPlan, ctx: ActContext): Pro
         plan.data.question,
         plan.data.pending ? { kind: 'clarify', value: plan.data.pending } : undefined,
       );
-    default:
-      return { reply: say.smallTalk(ctx.message, ctx.flagged), operations: [] };
+    default: {
+      const elsewhere = decision.outOfScope;
+      if (ctx.flagged || !elsewhere)
+        return { reply: say.smallTalk(ctx.message, ctx.flagged), operations: [] };
+      const offer = elsewhere.offer?.title ? elsewhere.offer : undefined;
+      const reply = say.outOfScope(ctx.message, elsewhere.topic, offer, tz);
+      if (!offer) return { reply, operations: [] };
+      const create: ParseResult = { intent: 'create', confidence: 0.9, task: offer };
+      return ask(reply, { kind: 'confirm', decision: create, summary: `add “${offer.title}”` });
+    }
   }
+}
+
+/** "No, the other one": undo the last change and make it to the other candidate instead. */
+async function redoOnTheOther(last: LastChange, ctx: ActContext): Promise<ActOutcome> {
+  const { before } = last;
+  switch (last.decision.intent) {
+    case 'complete':
+      await ctx.ops.reopen(before.id);
+      break;
+    case 'delete':
+      await ctx.ops.restore(before.id);
+      break;
+    case 'update': {
+      const fields = Object.keys(last.decision.task ?? {});
+      const back: Record<string, unknown> = {};
+      for (const f of fields) {
+        if (f === 'due') Object.assign(back, { due: before.due, timezone: before.timezone });
+        else back[f] = before[f as keyof TaskView];
+      }
+      if (Object.keys(back).length) await ctx.ops.update(before.id, back as never);
+      break;
+    }
+    default:
+      return { reply: 'Which one did you mean?', operations: [] };
+  }
+  if (last.alternatives.length === 1) {
+    const other = last.alternatives[0]!;
+    const outcome = await act({ ...last.decision, target: `id:${other.id}` }, ctx, { confirmed: true });
+    return { ...outcome, reply: `Sorry about that — I put “${before.title}” back. ${outcome.reply}` };
+  }
+  const names = last.alternatives.map((t, i) => `${i + 1}. ${t.title}`);
+  return ask(`I put “${before.title}” back. Which one did you mean?\n${names.join('\n')}`, {
+    kind: 'choose',
+    decision: last.decision,
+    candidates: last.alternatives,
+  });
 }
 
 /** An engine turns a message into decisions and carries them out through `act`. */
@@ -282,7 +435,6 @@ export interface AgentDeps {
   newId: () => string;
   confirmBelow: number;
   log: Logger;
-  flagged: (message: string) => boolean;
 }
 
 /** Answers pending questions first (confirm, choose, clarify), then hands the message to the engine. */
@@ -292,9 +444,13 @@ async function turn(
   message: string,
   ctx: ActContext,
 ): Promise<{ outcome: ActOutcome; engine: Engine['name'] }> {
-  const pending = conversation.context.pending;
+  const { pending, lastChange } = conversation.context;
+  const text = ctx.screened.text;
+  if (lastChange && !ctx.flagged && wantsTheOtherOne(text)) {
+    return { outcome: await redoOnTheOther(lastChange, ctx), engine: 'offline' };
+  }
   if (pending?.kind === 'confirm') {
-    const answer = yesOrNo(message);
+    const answer = yesOrNo(text);
     if (answer === 'yes')
       return { outcome: await act(pending.decision, ctx, { confirmed: true }), engine: deps.engine.name };
     if (answer === 'no')
@@ -304,20 +460,27 @@ async function turn(
       };
   }
   if (pending?.kind === 'choose') {
-    const picked = pickCandidate(message, pending.candidates);
+    const opts = { now: ctx.now, timeZone: ctx.timeZone };
+    const picked = pickCandidate(text, pending.candidates, {
+      days: daysMentioned(text, opts),
+      dayOf: (c) => dayOf((c as Candidate).due, ctx.timeZone),
+    });
     if (picked) {
       return {
-        outcome: await act({ ...pending.decision, target: `id:${picked.id}` }, ctx, { confirmed: true }),
+        outcome: await act({ ...pending.decision, target: `id:${picked.id}` }, ctx, {
+          confirmed: true,
+          alternatives: pending.candidates,
+        }),
         engine: deps.engine.name,
       };
     }
-    if (yesOrNo(message) === 'no')
+    if (yesOrNo(text) === 'no')
       return { outcome: { reply: 'OK, never mind.', operations: [] }, engine: deps.engine.name };
   }
   if (pending?.kind === 'clarify') {
-    const next = continueClarification(pending.value, message, { now: ctx.now, timeZone: ctx.timeZone });
+    const next = continueClarification(pending.value, ctx.screened, { now: ctx.now, timeZone: ctx.timeZone });
     if (next.intent !== 'none') return { outcome: await act(next, ctx), engine: 'offline' };
-    if (yesOrNo(message) === 'no' || /^\s*(cancel|never ?mind|forget it)/i.test(message)) {
+    if (yesOrNo(text) === 'no' || /^\s*(cancel|never ?mind|forget it)/i.test(text)) {
       return { outcome: { reply: 'OK, never mind.', operations: [] }, engine: 'offline' };
     }
   }
@@ -337,11 +500,32 @@ async function turn(
   }
 }
 
+/** The calendar day of a due time in the user's zone, YYYY-MM-DD. */
+function dayOf(due: string | null | undefined, timeZone: string): string | undefined {
+  if (!due) return undefined;
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(due));
+}
+
+/** The offline engine's reading of a message, with follow-ups read against the conversation. */
+export function offlineDecision(ctx: ActContext, parse: (m: ScreenedMessage) => ParseResult): ParseResult {
+  return asFollowUp(parse(ctx.screened), ctx.screened, {
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+    lastTaskId: ctx.lastTaskId,
+  });
+}
+
 /** One chat message in, one reply out, with the conversation saved for the next turn. */
 export async function respond(
   deps: AgentDeps,
-  input: { message: string; conversationId?: string | undefined },
+  input: { message: string; screened?: ScreenedMessage; conversationId?: string | undefined },
 ): Promise<ChatResult> {
+  const screened = input.screened ?? screenMessage(input.message);
   const id = input.conversationId ?? deps.newId();
   const loaded = await deps.conversations.load(id);
   const conversation = loaded?.conversation ?? deps.conversations.fresh(id);
@@ -352,8 +536,10 @@ export async function respond(
     now,
     confirmBelow: deps.confirmBelow,
     lastTaskId: conversation.context.lastTaskId,
-    flagged: deps.flagged(input.message),
+    flagged: screened.findings.injection,
     message: input.message,
+    screened,
+    listed: conversation.context.listed,
   };
   const { outcome, engine } = await turn(deps, conversation, input.message, ctx);
   const messages = [
@@ -361,8 +547,14 @@ export async function respond(
     { role: 'assistant' as const, text: outcome.reply, at: deps.now().toISOString() },
   ];
   const lastTaskId = outcome.lastTaskId ?? conversation.context.lastTaskId;
+  const listed = outcome.listed ?? conversation.context.listed;
+  // Any other change makes "no, the other one" mean nothing any more.
+  const changed = outcome.operations.some((o) => o.intent !== 'query' && o.intent !== 'audit');
+  const lastChange = changed ? outcome.lastChange : conversation.context.lastChange;
   const context = {
     ...(lastTaskId ? { lastTaskId } : {}),
+    ...(listed?.length ? { listed } : {}),
+    ...(lastChange ? { lastChange } : {}),
     ...(outcome.pending ? { pending: outcome.pending } : {}),
   };
   // The turn ran once; only the save is retried when another message changed the conversation meanwhile.

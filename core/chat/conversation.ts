@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TaskView } from '../domain/task';
 import { ParseResultSchema, PendingClarificationSchema } from '../nlu';
 import type { Clock } from '../ports/clock';
 import { StateConflictError, type StateStore } from '../ports/state';
@@ -14,7 +15,19 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
-const Candidate = z.object({ id: z.uuid(), title: z.string() });
+export const Candidate = z.object({ id: z.uuid(), title: z.string(), due: z.string().nullable().optional() });
+export type Candidate = z.infer<typeof Candidate>;
+
+/** The last change made to a task picked among others, so "no, the other one" can redo it there. */
+export const LastChange = z.object({
+  decision: ParseResultSchema,
+  taskId: z.uuid(),
+  /** The task before the change, to put it back. */
+  before: TaskView,
+  /** The other candidates it was picked from. */
+  alternatives: z.array(Candidate).min(1),
+});
+export type LastChange = z.infer<typeof LastChange>;
 
 /** What the assistant is waiting for: the answer to a question, a pick, or a yes/no. */
 export const Pending = z.discriminatedUnion('kind', [
@@ -30,6 +43,9 @@ export const Conversation = z.object({
   context: z.object({
     /** The task "it" / "that" refers to. */
     lastTaskId: z.uuid().optional(),
+    /** The tasks last shown, in order: "the second one". */
+    listed: z.array(z.uuid()).max(50).optional(),
+    lastChange: LastChange.optional(),
     pending: Pending.optional(),
   }),
   createdAt: z.iso.datetime({ offset: true }),

@@ -67,17 +67,50 @@ export function matchTask<T extends Candidate>(target: string, tasks: readonly T
   return { kind: 'ambiguous', candidates: close.map((s) => s.task) };
 }
 
-/** "the second one", "2", "the dentist one" → the candidate meant, if any. */
-export function pickCandidate<T extends Candidate>(answer: string, candidates: readonly T[]): T | undefined {
+const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five'];
+const ORDINAL_WORDS = ['first', 'second', 'third', 'fourth', 'fifth'];
+
+/** What an answer to "which one?" can say: a number, an order, a day, or words of the title. */
+export interface PickOptions {
+  /** Days (YYYY-MM-DD) the answer names, with each candidate's day to compare. */
+  days?: string[];
+  dayOf?: (candidate: Candidate) => string | undefined;
+}
+
+/**
+ * "2", "number two", "the second one", "the last one", "the one on Friday", "the dentist one",
+ * or a word only one candidate's title has ("budget") → the candidate meant, if any.
+ */
+export function pickCandidate<T extends Candidate>(
+  answer: string,
+  candidates: readonly T[],
+  options: PickOptions = {},
+): T | undefined {
   const text = answer.toLowerCase();
-  const ordinals = ['first', 'second', 'third', 'fourth', 'fifth'];
-  const digit = /\b([1-5])\b/.exec(text);
+  const digit = /^\s*(?:(?:the|option|number|no\.?|#)\s*)*([1-9])(?:st|nd|rd|th)?(?:\s+one)?[\s.!]*$/.exec(
+    text,
+  );
   if (digit) return candidates[Number(digit[1]) - 1];
-  const ordinal = ordinals.findIndex((o) => text.includes(o));
+  const numberWord = /\b(?:number|no\.?|option|#)\s*(one|two|three|four|five)\b/.exec(text);
+  if (numberWord) return candidates[NUMBER_WORDS.indexOf(numberWord[1]!)];
+  const ordinal = ORDINAL_WORDS.findIndex((o) => new RegExp(`\\b${o}\\b`).test(text));
   if (ordinal >= 0) return candidates[ordinal];
-  if (/\b(last|latter)\b/.test(text)) return candidates.at(-1);
+  if (/\b(last|latter|bottom)\b/.test(text)) return candidates.at(-1);
+  if (options.days?.length && options.dayOf) {
+    const onDay = candidates.filter((c) => options.days!.includes(options.dayOf!(c) ?? ''));
+    if (onDay.length === 1) return onDay[0];
+  }
   const m = matchTask(answer, candidates);
-  return m.kind === 'found' ? m.task : undefined;
+  if (m.kind === 'found') return m.task;
+  // A word that only one of them has: "budget", "the venue one".
+  const words = tokens(answer).filter(
+    (w) => !/^(?:about|called|named|due|on|one|with|from|that|this)$/.test(w),
+  );
+  const distinct = candidates.filter((c) => {
+    const title = new Set(tokens(c.title));
+    return words.some((w) => title.has(w));
+  });
+  return distinct.length === 1 ? distinct[0] : undefined;
 }
 
 const YES =

@@ -6,6 +6,8 @@ import {
   completeTask,
   createTask,
   getTask,
+  reopenTask,
+  restoreTask,
   trashTaskById,
   updateTask,
 } from '../tasks/commands';
@@ -22,6 +24,10 @@ export interface TaskOperations {
   update(id: string, patch: UpdateTaskInput): Promise<TaskView>;
   complete(id: string): Promise<TaskView>;
   trash(id: string): Promise<TaskView>;
+  /** Undo a completion ("no, the other one"). */
+  reopen(id: string): Promise<TaskView>;
+  /** Undo a deletion: back from the trash. */
+  restore(id: string): Promise<TaskView>;
   get(id: string): Promise<TaskView | undefined>;
   list(filter: Partial<TaskFilter> & Pick<TaskFilter, 'status'>): Promise<TaskView[]>;
   /** Completions recorded in the audit trail between two instants (half-open). */
@@ -34,6 +40,8 @@ export function inProcessOperations(ctx: CommandContext, db: Db): TaskOperations
     update: (id, patch) => updateTask(ctx, id, patch),
     complete: async (id) => (await completeTask(ctx, id)).view,
     trash: async (id) => (await trashTaskById(ctx, id)).view,
+    reopen: async (id) => (await reopenTask(ctx, id)).view,
+    restore: async (id) => (await restoreTask(ctx, id)).view,
     get: async (id) => {
       try {
         return await getTask(db, id);

@@ -75,6 +75,49 @@ export const HELP =
   'I can keep your to-do list for you. Try “Call mom Sunday at 3pm, remind me 15 minutes before”, ' +
   '“Mark call mom as done”, “Move the report to Monday”, “What’s due today?” or “What did I finish yesterday?”.';
 
+const CANNOT: Record<string, string> = {
+  alarms: 'set alarms or timers',
+  music: 'play music or audio',
+  weather: 'check the weather',
+  recipes: 'look up recipes',
+  home: 'control things at home',
+  messages: 'send or read messages',
+  news: 'read the news',
+  restaurants: 'book or order from restaurants',
+  shopping: 'shop or order things',
+  travel: 'book rides or check travel',
+  time: 'answer date and time questions',
+};
+
+const CAN =
+  'I look after your to-do list: adding tasks with due dates, reminders and repeats, moving, finishing and deleting them, and telling you what’s on it.';
+
+/**
+ * A request for another service: what Taskwire can do instead, and a to-do to offer when one is
+ * plausible ("Want me to add “Find a lasagna recipe” to your list?"). Nothing is added without a yes.
+ */
+export function outOfScope(
+  text: string,
+  topic: string | undefined,
+  offer: { title?: string; due?: string } | undefined,
+  timeZone: string,
+): string {
+  const greeting = smallTalkOnly(text);
+  if (greeting) return greeting;
+  const cannot = topic && CANNOT[topic] ? `I can’t ${CANNOT[topic]}.` : 'That’s outside what I can do.';
+  if (offer?.title && topic === 'alarms' && offer.due)
+    return `${cannot} ${CAN} I can remind you ${when(offer.due, timeZone)} instead — want that?`;
+  if (offer?.title) return `${cannot} ${CAN} Want me to add “${offer.title}” to your list?`;
+  return `${cannot} ${CAN}`;
+}
+
+function smallTalkOnly(text: string): string | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^(hi|hello|hey|good (morning|afternoon|evening)|yo)\b/.test(t)) return `Hi! ${HELP}`;
+  if (/\b(thanks|thank you|thx|cheers)\b/.test(t)) return 'You’re welcome! Anything else on your mind?';
+  return undefined;
+}
+
 /** Replies to messages that ask for nothing on the list; they never change anything. */
 export function smallTalk(text: string, flagged: boolean): string {
   if (flagged) {

@@ -34,6 +34,15 @@ export const EnvSchema = z
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: optionalString,
+    /**
+     * Connections of this process's PostgreSQL pool. Unset: 10 for a function process, 20 for the
+     * embedded host. In a cluster every instance holds its own pool, so the chart sets a small one
+     * (the connection budget is in DEPLOY.md).
+     */
+    DATABASE_POOL_MAX: z.preprocess(
+      (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+      z.coerce.number().int().min(1).max(1000).optional(),
+    ),
     AUTH_TOKEN: optionalString,
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     PUBLIC_URL: optionalString,

@@ -1,5 +1,8 @@
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/harness';
+import { parseEnv } from '../config/env';
 import { type Database, openDatabase } from './client';
 
 let db: Database | undefined;
@@ -33,5 +36,47 @@ describe('PostgreSQL connection settings come from DATABASE_URL', () => {
     const shared = await url('sslmode=disable');
     const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: shared })));
     for (const d of opened) await d.close();
+  });
+});
+
+describe('the pool size (DATABASE_POOL_MAX)', () => {
+  /** Runs `n` overlapping queries and returns the server's view: its backends serving this database's pool. */
+  async function backendsUnderLoad(databaseUrl: string, maxConnections: number | undefined, n: number) {
+    db = await openDatabase({ databaseUrl, maxConnections });
+    const open = db;
+    const pids = await Promise.all(
+      Array.from({ length: n }, () =>
+        open.rows<{ pid: number }>(sql`select pg_backend_pid() as pid, pg_sleep(0.2)`).then((r) => r[0]!.pid),
+      ),
+    );
+    const observer = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      const [row] = await observer<{ n: number }[]>`
+        select count(*)::int as n from pg_stat_activity
+        where datname = ${name} and application_name = 'taskwire'`;
+      return { distinctPids: new Set(pids).size, serverSide: row!.n };
+    } finally {
+      await observer.end();
+    }
+  }
+
+  it('parses as a positive integer and names the field when it is not one', () => {
+    expect(parseEnv({ DATABASE_POOL_MAX: '3' }).DATABASE_POOL_MAX).toBe(3);
+    expect(parseEnv({ DATABASE_POOL_MAX: '' }).DATABASE_POOL_MAX).toBeUndefined();
+    expect(parseEnv({}).DATABASE_POOL_MAX).toBeUndefined();
+    for (const bad of ['0', '-1', '2.5', 'ten'])
+      expect(() => parseEnv({ DATABASE_POOL_MAX: bad }), bad).toThrow(/DATABASE_POOL_MAX/);
+  });
+
+  it('bounds the connections the PostgreSQL server sees, however many queries overlap', async () => {
+    const pool = parseEnv({ DATABASE_POOL_MAX: '2' }).DATABASE_POOL_MAX;
+    const small = await backendsUnderLoad(await url('sslmode=disable'), pool, 12);
+    expect(small).toEqual({ distinctPids: 2, serverSide: 2 });
+    await db?.close();
+    db = undefined;
+    // The same load with a larger pool opens more: the bound above is the setting, not the load.
+    const larger = await backendsUnderLoad(await url('sslmode=disable'), 5, 12);
+    expect(larger).toEqual({ distinctPids: 5, serverSide: 5 });
   });
 });

@@ -40,7 +40,8 @@ export interface OpenOptions {
   databaseUrl?: string | undefined;
   /** PGlite data directory; `memory://` (or undefined) keeps it in memory. */
   dataDir?: string | undefined;
-  maxConnections?: number;
+  /** Upper bound of the PostgreSQL pool (DATABASE_POOL_MAX); 20 when unset. */
+  maxConnections?: number | undefined;
   migrationsDir?: string;
   /** PGlite only: start from a dump made by `dump()` (tests clone a migrated database this way). */
   template?: Blob;

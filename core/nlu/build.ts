@@ -1,9 +1,9 @@
+import { askFor } from './clarify/ask';
 import type { DateContext } from './dates';
 import { MaskedText } from './masked-text';
-import { askFor } from './questions';
 import { type Extracted, extractSlots } from './slots';
 import { cleanTarget, cleanTitle } from './title';
-import type { ParseResult, PendingClarification, TaskSlots } from './types';
+import type { DueSaid, ParseResult, PendingClarification, TaskSlots } from './types';
 
 export type Span = [number, number];
 
@@ -14,6 +14,20 @@ export function slotsIn(text: string, spans: Span[], ctx: DateContext, remind = 
   for (const [start, end] of spans) keep.fill(1, Math.max(0, start), Math.min(end, text.length));
   for (let i = 0; i < text.length; i++) if (!keep[i]) m.consume(i, i + 1);
   return extractSlots(m, ctx, { remind });
+}
+
+const SURE_OF_MERIDIEM =
+  /\b(?:am|pm|a\.m\.?|p\.m\.?|morning|afternoon|evening|night|tonight|noon|midday|midnight|lunchtime|arvo)\b|\b(?:1[3-9]|2[0-3]):[0-5]\d\b/i;
+
+/** Which parts of the due time the words gave, when they gave one. */
+export function dueSaidIn(text: string, x: Extracted): DueSaid | undefined {
+  if (!x.due || !x.dueSaid || !x.due.spans.length) return undefined;
+  const words = x.due.spans.map(([a, b]) => text.slice(a, b)).join(' ');
+  return {
+    date: x.due.hasDate,
+    time: x.due.hasTime,
+    meridiem: !x.due.hasTime || SURE_OF_MERIDIEM.test(words),
+  };
 }
 
 export function clamp(confidence: number): number {
@@ -71,11 +85,15 @@ export function buildCreate(
   if (!title) {
     const missing: PendingClarification['missing'] =
       options.remind && !task.due ? ['what', 'due'] : options.remind ? ['what'] : ['title'];
-    return clarify(askFor(missing, { task, timeZone: ctx.timeZone }), {
-      intent: 'create',
-      task: withoutEmpty(task),
-      missing,
-    });
+    const dueSaid = dueSaidIn(text, x);
+    return {
+      ...clarify(askFor(missing, { task, timeZone: ctx.timeZone }), {
+        intent: 'create',
+        task: withoutEmpty(task),
+        missing,
+      }),
+      ...(dueSaid ? { dueSaid } : {}),
+    };
   }
   task.title = title;
   if (x.reminderWithoutDue) {
@@ -86,10 +104,12 @@ export function buildCreate(
       missing: ['due'],
     });
   }
+  const dueSaid = dueSaidIn(text, x);
   return {
     intent: 'create',
     confidence: clamp(createConfidence(options.confidence, x)),
     task: orderTask(task),
+    ...(dueSaid ? { dueSaid } : {}),
   };
 }
 
@@ -153,5 +173,12 @@ export function buildUpdate(text: string, parts: UpdateParts, ctx: DateContext):
   let confidence = parts.confidence;
   if (x.ambiguousDate) confidence -= 0.1;
   if (!targetWords) confidence -= 0.05;
-  return { intent: 'update', confidence: clamp(confidence), task: orderTask(task), target };
+  const dueSaid = dueSaidIn(text, x);
+  return {
+    intent: 'update',
+    confidence: clamp(confidence),
+    task: orderTask(task),
+    target,
+    ...(dueSaid ? { dueSaid } : {}),
+  };
 }

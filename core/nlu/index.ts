@@ -3,8 +3,9 @@
  * Pure TypeScript, no I/O. The Claude engine returns the same shape, validated by
  * `ParseResultSchema`.
  */
-export { continueClarification } from './clarify';
-export { type InputFindings, inspectInput } from './inspect';
+export { continueClarification } from './clarify/answer';
+export { type InputFindings, inspectInput, type ScreenedMessage, screenMessage } from './input/screen';
+export { daysMentioned } from './mentions';
 export { parseUtterance } from './parse';
 export {
   IntentSchema,
@@ -16,8 +17,10 @@ export {
   TaskSlotsSchema,
 } from './schema';
 export type {
+  DueSaid,
   Intent,
   Missing,
+  OutOfScope,
   ParseOptions,
   ParseResult,
   PendingClarification,

@@ -1,14 +1,14 @@
+import { askFor } from './clarify/ask';
 import type { DateContext } from './dates';
+import { decide } from './decide';
+import { extractFilter } from './filter';
 import { classify } from './frames';
-import { lowerSameLength } from './masked-text';
-import { extractFilter } from './query';
-import { askFor } from './questions';
-import { detectBulk, looksLikeInjection } from './safety';
-import { sanitise } from './sanitise';
-import { core, toSentence } from './sentence';
+import { type ScreenedMessage, screened } from './input/screen';
+import { classifyIntent } from './intent/classifier';
+import { outOfScope } from './out-of-scope';
+import { core, type Sentence, toSentence } from './sentence';
 import { isSmallTalk } from './smalltalk';
 import type { ParseOptions, ParseResult, QueryFilter } from './types';
-import { fixTypos } from './typos';
 import { isValidTimeZone, zonedNow } from './zoned';
 
 export function dateContext(opts: ParseOptions): DateContext {
@@ -48,7 +48,7 @@ function bulkConfirmation(lower: string, operation: 'delete' | 'complete', ctx: 
  * @example parseUtterance('Create a task to call mom on Sunday at 3pm', { now, timeZone: 'America/New_York' })
  * // { intent: 'create', confidence: 0.93, task: { title: 'Call mom', due: '2026-03-08T15:00:00-04:00' } }
  */
-export function parseUtterance(text: string, opts: ParseOptions): ParseResult {
+export function parseUtterance(text: string | ScreenedMessage, opts: ParseOptions): ParseResult {
   try {
     return parseOrThrow(text, opts);
   } catch {
@@ -58,15 +58,22 @@ export function parseUtterance(text: string, opts: ParseOptions): ParseResult {
 }
 
 /** {@link parseUtterance} without the safety net, so tests see the parser's own errors. */
-export function parseOrThrow(text: string, opts: ParseOptions): ParseResult {
-  const clean = fixTypos(sanitise(typeof text === 'string' ? text : ''));
+export function parseOrThrow(text: string | ScreenedMessage, opts: ParseOptions): ParseResult {
+  const message = screened(text);
+  const { text: clean, lower } = message;
   if (!clean) return { intent: 'none', confidence: 0.95 };
   const ctx = dateContext(opts);
-  const lower = lowerSameLength(clean);
-  if (looksLikeInjection(lower)) return { intent: 'none', confidence: 0.95 };
-  const bulk = detectBulk(lower);
-  if (bulk) return bulkConfirmation(lower, bulk.operation, ctx);
+  if (message.findings.injection) return { intent: 'none', confidence: 0.95 };
+  if (message.bulk) return bulkConfirmation(lower, message.bulk.operation, ctx);
   const sentence = toSentence(clean);
+  const result = decide(readFrames(sentence, lower, ctx), classifyIntent(clean), sentence, ctx);
+  if (result.intent !== 'none') return result;
+  const elsewhere = outOfScope(sentence, ctx);
+  return elsewhere ? { ...result, outOfScope: elsewhere } : result;
+}
+
+/** What the rule frames make of the sentence on their own. */
+export function readFrames(sentence: Sentence, lower: string, ctx: DateContext): ParseResult {
   const wholeMessage = lower.replace(/[\s.!?]+$/, '');
   if (isSmallTalk(core(sentence), sentence.question) || isSmallTalk(wholeMessage, sentence.question)) {
     return { intent: 'none', confidence: 0.9 };

@@ -59,8 +59,17 @@ export const PendingClarificationSchema = z
     target: z.string().min(1).optional(),
     /** Bulk operations only: which tasks the confirmed operation applies to. */
     filter: QueryFilterSchema.optional(),
+    shift: z.number().int().optional(),
     missing: z.array(MissingSchema).min(1),
   })
+  .strict();
+
+export const DueSaidSchema = z
+  .object({ date: z.boolean(), time: z.boolean(), meridiem: z.boolean() })
+  .strict();
+
+export const OutOfScopeSchema = z
+  .object({ topic: z.string().min(1).optional(), offer: TaskSlotsSchema.optional() })
   .strict();
 
 export const ParseResultSchema = z
@@ -72,5 +81,7 @@ export const ParseResultSchema = z
     filter: QueryFilterSchema.optional(),
     question: z.string().min(1).optional(),
     pending: PendingClarificationSchema.optional(),
+    dueSaid: DueSaidSchema.optional(),
+    outOfScope: OutOfScopeSchema.optional(),
   })
   .strict();

@@ -10,7 +10,7 @@ export interface Sentence {
 }
 
 const LEADING_FILLER = [
-  /^(?:hey|hi|hello|ok|okay|so|um+|uh+|erm|a+n+d+|yo|please|pls|kindly|just|quickly|quick|also|and|oh|then|btw|hmm+|nah|nope|actually|anyway|anyways|taskwire|assistant|bot)(?:\s+(?:there|again|so|and|then))?\s*[,!.:;-]*\s+/,
+  /^(?:hey|hi|hello|ok|okay|so|um+|uh+|erm|a+n+d+|yo|please|pls|kindly|just|quickly|quick|also|and|oh|then|btw|hmm+|nah|nope|actually|anyway|anyways|taskwire|assistant|bot|i\s+meant|i\s+mean)(?:\s+(?:there|again|so|and|then))?\s*[,!.:;-]*\s+/,
   /^(?:alright|right|well|actually|sorry|oops|whoops|oopsie|ah+|uh\s+oh|oh\s+wait|my\s+bad|thanks|thank you|great|cool|perfect|awesome|nice|yes|yeah|yep|no|nope|wait|now|good|sure|ok|okay|oh|hmm+)\s*[,!.:;-]+\s*/,
   /^(?:can|could|would|will|wud|cud|can't|won't|cn)\s+(?:you|u|ya|we)\s+(?:please\s+|pls\s+|kindly\s+|just\s+|quickly\s+|also\s+|go\s+ahead\s+and\s+)?/,
   /^(?:would\s+you\s+mind|do\s+you\s+mind|would\s+it\s+be\s+possible\s+to|is\s+it\s+possible\s+to|i\s+was\s+wondering\s+if\s+you\s+could|i'?d\s+like\s+you\s+to|i\s+would\s+like\s+you\s+to|i\s+want\s+you\s+to|i\s+need\s+you\s+to|go\s+ahead\s+and|be\s+a\s+dear\s+and|i'?d\s+appreciate\s+it\s+if\s+you(?:'d|\s+could|\s+would)|you\s+should|you\s+can|you\s+could|you\s+need\s+to|you\s+have\s+to|you\s+must|help\s+me)\s+/,

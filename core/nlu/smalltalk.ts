@@ -28,6 +28,12 @@ const OUT_OF_SCOPE_QUESTION =
 const ASSISTANT_ACTION =
   /^(?:(?:tell|sing|play|book|order|call|get|find|buy|write|draft|compose|recommend|suggest|show|give|read|make|send)\s+me\s+(?:a|an|some|the|something|anything)\b(?!.*\b(?:summary|week|today|tomorrow|due|overdue|schedule|plan|day|tasks?|todos?|list|agenda|reminders?)\b)|tell\s+me\s+(?:a\s+)?(?:joke|story|fact|riddle|something)|(?:turn|switch)\s+(?:on|off)\b|(?:set|change)\s+the\s+(?:thermostat|temperature|volume|lights?|brightness)|navigate\s+to|directions\s+to|open\s+(?:the\s+)?(?:app|spotify|youtube|netflix|browser|settings|camera)\b|google\s+|translate\s+|calculate\s+|convert\s+\d|search\s+(?:the\s+web|online|google|the\s+internet)\b|play\s+(?:some\s+|a\s+|the\s+|my\s+)?(?:music|song|songs|playlist|radio|podcast|video|game|spotify)\b|(?:pause|resume|skip)\s+(?:the\s+)?(?:music|song|track)\b|call\s+(?:me\s+)?(?:an?\s+)?(?:uber|cab|taxi|lyft)\b|what'?s\s+\d|how\s+much\s+is\s+\d)/;
 
+/** Greetings, thanks, acknowledgements and remarks to the assistant itself: no request at all. */
+export function isChatter(core: string): boolean {
+  const text = core.trim();
+  return WHOLE_MESSAGE.test(text) || (ABOUT_THE_ASSISTANT.test(text) && text.split(/\s+/).length <= 8);
+}
+
 /** True for chatter and out-of-scope requests that must not change the list. */
 export function isSmallTalk(core: string, question: boolean): boolean {
   const text = core.trim();

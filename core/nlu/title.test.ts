@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sanitise } from './sanitise';
+import { sanitise } from './input/sanitise';
+import { fixTypos } from './input/typos';
 import { cleanTarget, cleanTitle } from './title';
-import { fixTypos } from './typos';
 
 describe('cleanTitle', () => {
   it.each([

@@ -1,5 +1,10 @@
-// Plain types, kept apart from the zod schemas so the parser (and the CLI) never loads zod.
-// `schema.test.ts` checks both stay in step.
+// Plain types, kept apart from the zod schemas so the parser (and the CLI) never loads zod. The
+// task vocabulary comes from core/domain as type-only imports (erased at run time, so still no
+// zod); `schema.test.ts` checks the parser's schemas stay in step with these.
+import type { Frequency, Weekday } from '../domain/recurrence-rule';
+import type { Priority, ReminderSpec } from '../domain/task';
+
+export type { Priority };
 
 export type Intent = 'create' | 'update' | 'complete' | 'delete' | 'query' | 'clarify' | 'none';
 
@@ -9,19 +14,16 @@ export interface ParseOptions {
   timeZone: string;
 }
 
-export type WeekdayCode = 'MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU';
-export type Priority = 'low' | 'medium' | 'high';
+export type WeekdayCode = Weekday;
 
 export interface RecurrenceSlot {
-  frequency: 'daily' | 'weekly' | 'monthly' | 'yearly';
+  frequency: Frequency;
   interval: number;
   byWeekday?: WeekdayCode[];
   byMonthDay?: number;
 }
 
-export interface ReminderSlot {
-  minutesBefore: number;
-}
+export type ReminderSlot = Pick<ReminderSpec, 'minutesBefore'>;
 
 export interface TaskSlots {
   title?: string;
@@ -57,7 +59,24 @@ export interface PendingClarification {
   target?: string;
   /** Bulk operations only: which tasks the confirmed operation applies to. */
   filter?: QueryFilter;
+  /** "push it back an hour": minutes to move the task from its own due time. */
+  shift?: number;
   missing: Missing[];
+}
+
+/** Which parts of a due time the words gave: "actually Saturday" keeps the task's time of day. */
+export interface DueSaid {
+  date: boolean;
+  time: boolean;
+  /** "7" could be morning or evening; "7pm", "19:00" or "tonight" could not. */
+  meridiem: boolean;
+}
+
+/** A request for another service: what it was about, and a to-do it could become. */
+export interface OutOfScope {
+  topic?: string;
+  /** A task worth offering ("find a lasagna recipe"), added only if the person says yes. */
+  offer?: TaskSlots;
 }
 
 export interface ParseResult {
@@ -74,4 +93,8 @@ export interface ParseResult {
   question?: string;
   /** clarify: what is known so far, finished by `continueClarification` with the next answer. */
   pending?: PendingClarification;
+  /** create/update/clarify: which parts of `due` were said (internal, not in the CLI contract). */
+  dueSaid?: DueSaid;
+  /** none: the message asked for something outside the to-do list (internal). */
+  outOfScope?: OutOfScope;
 }

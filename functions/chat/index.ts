@@ -7,7 +7,7 @@ import { inProcessOperations } from '../../core/chat/operations';
 import { TaskView } from '../../core/domain/task';
 import { NotFoundError } from '../../core/errors';
 import { ChatInputFlagged } from '../../core/events/catalog';
-import { inspectInput } from '../../core/nlu';
+import { type ScreenedMessage, screenMessage } from '../../core/nlu';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction } from '../_runtime/define-function';
 import type { Deps } from '../_runtime/deps';
@@ -44,8 +44,8 @@ function engineFor(deps: Deps) {
   });
 }
 
-function findingsOf(message: string): string[] {
-  const f = inspectInput(message);
+function findingsOf(message: ScreenedMessage): string[] {
+  const f = message.findings;
   return (Object.keys(f) as (keyof typeof f)[]).filter((k) => f[k] && k !== 'bulk');
 }
 
@@ -66,8 +66,9 @@ export default defineFunction({
       handler: async (ctx) => {
         const { deps } = ctx;
         const settings = await deps.settings.get();
-        const findings = findingsOf(ctx.body.message);
-        const flagged = (m: string) => inspectInput(m).injection;
+        // Sanitised and screened once, here at the edge; the agent and the parser use this as is.
+        const screened = screenMessage(ctx.body.message);
+        const findings = findingsOf(screened);
         const { engine } = ctx.local;
         const result = await respond(
           {
@@ -80,9 +81,8 @@ export default defineFunction({
             newId: deps.newId,
             confirmBelow: deps.env.CHAT_CONFIRM_BELOW,
             log: ctx.log,
-            flagged,
           },
-          ctx.body,
+          { ...ctx.body, screened },
         );
         if (findings.includes('injection')) {
           ctx.log.warn(

@@ -68,7 +68,8 @@ describe('chat with the offline engine', () => {
     // Chat changes are audited like any other, with chat as the actor.
     const audit = (await host.json(`/api/audit?entityId=${mom.id}`)).body.entries;
     expect(audit[0]).toMatchObject({ action: 'created', actor: 'chat' });
-  });
+    // The first test of the file also pays for the cold start (chrono's locale data, the classifier).
+  }, 90_000);
 
   it('sets reminders, recurrence, priority and tags from the message', async () => {
     await start();
@@ -186,5 +187,87 @@ describe('chat with the offline engine', () => {
     expect(conv.status).toBe(200);
     expect(conv.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect((await host.json('/api/conversations/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+  });
+});
+
+describe('chat follow-ups, answers and out-of-scope requests', () => {
+  it('a follow-up changes the task just created instead of creating another', async () => {
+    await start();
+    const c = await chat('remind me to call the plumber tomorrow at 4pm');
+    expect(c.operations).toMatchObject([{ intent: 'create' }]);
+    const id = c.conversationId;
+    const push = await chat('push it to 7', id);
+    expect(push.operations).toMatchObject([{ intent: 'update' }]);
+    let plumber = (await tasks()).find((t) => t.title === 'Call the plumber')!;
+    expect(plumber.due).toBe('2026-03-06T00:00:00.000Z'); // Thursday 19:00 EST, the same day
+    await chat('actually friday', id);
+    plumber = (await tasks()).find((t) => t.title === 'Call the plumber')!;
+    expect(plumber.due).toBe('2026-03-07T00:00:00.000Z'); // Friday, still 19:00
+    await chat('also remind me the night before', id);
+    await chat('flag it as important', id);
+    const all = await tasks();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ priority: 'high' });
+    expect(all[0]!.reminders).toEqual(
+      expect.arrayContaining([expect.objectContaining({ minutesBefore: 1440 })]),
+    );
+  });
+
+  it('answers "which one?" by a distinctive word, and "no, the other one" moves the change', async () => {
+    await start();
+    for (const [title, due] of [
+      ['Email Ann about the venue', '2026-03-05T12:00:00-05:00'],
+      ['Email Bob about the budget', '2026-03-06T12:00:00-05:00'],
+    ])
+      await host.json('/api/tasks', { method: 'POST', json: { title, due, timezone: 'America/New_York' } });
+    await host.settle();
+    const q = await chat('mark the email done');
+    expect(q.question).toMatch(/which one/i);
+    const a = await chat('budget', q.conversationId);
+    expect(a.operations).toMatchObject([{ intent: 'complete' }]);
+    expect((await tasks('completed')).map((t) => t.title)).toEqual(['Email Bob about the budget']);
+    const other = await chat('no, the other one', q.conversationId);
+    expect(other.operations.at(-1)).toMatchObject({ intent: 'complete' });
+    expect((await tasks('completed')).map((t) => t.title)).toEqual(['Email Ann about the venue']);
+    expect((await tasks()).map((t) => t.title)).toEqual(['Email Bob about the budget']);
+  });
+
+  it('answers "which one?" by number and by day', async () => {
+    await start();
+    for (const [title, due] of [
+      ['Dentist checkup', '2026-03-10T10:00:00-04:00'],
+      ['Dentist bill', '2026-03-07T10:00:00-05:00'],
+    ])
+      await host.json('/api/tasks', { method: 'POST', json: { title, due, timezone: 'America/New_York' } });
+    await host.settle();
+    const q = await chat('delete the dentist');
+    expect(q.question).toMatch(/which one/i);
+    await chat('the tuesday one', q.conversationId);
+    expect((await tasks()).map((t) => t.title)).toEqual(['Dentist bill']);
+    await chat('Call dentist friday');
+    const q2 = await chat('mark dentist done');
+    expect(q2.question).toMatch(/which one/i);
+    await chat('number two', q2.conversationId);
+    expect((await tasks('completed')).map((t) => t.title)).toHaveLength(1);
+  });
+
+  it('an out-of-scope request says what it can do, offers a task when plausible, and adds it only on a yes', async () => {
+    await start();
+    const music = await chat('shuffle some 80s rock');
+    expect(music.operations).toEqual([]);
+    expect(music.reply).toMatch(/can’t play music/);
+    const nothing = await chat('yes', music.conversationId);
+    expect(nothing.operations).toEqual([]);
+    const recipe = await chat('find me a lasagna recipe');
+    expect(recipe.operations).toEqual([]);
+    expect(recipe.reply).toMatch(/Want me to add “Find a lasagna recipe” to your list\?/);
+    expect(await tasks()).toHaveLength(0);
+    const yes = await chat('yes', recipe.conversationId);
+    expect(yes.operations).toMatchObject([{ intent: 'create' }]);
+    expect((await tasks()).map((t) => t.title)).toEqual(['Find a lasagna recipe']);
+    const declined = await chat('order more paper towels on amazon');
+    expect(declined.operations).toEqual([]);
+    await chat('no thanks', declined.conversationId);
+    expect(await tasks()).toHaveLength(1);
   });
 });

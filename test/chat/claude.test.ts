@@ -144,7 +144,8 @@ describe('chat with the Claude engine (real SDK against a local Messages API)', 
     // The tool result went back to the model, and the conversation history is included.
     const later = fake.requests.at(-1)!;
     expect(later.body.messages.length).toBeGreaterThan(1);
-  });
+    // The first test of the file also pays for the cold start (chrono's locale data, the classifier).
+  }, 90_000);
 
   it('asks the person when the model asks, and keeps the question as the reply', async () => {
     await start();

@@ -137,6 +137,53 @@ describe('BUS=knative: a function process publishes to K_SINK', () => {
   });
 });
 
+describe('DATABASE_POOL_MAX: what a function instance costs the database', () => {
+  it('a function process holds no more connections than its pool allows, however many requests overlap', async () => {
+    const databaseUrl = await database();
+    const proc = new ServerProcess(
+      {
+        FUNCTION: 'list-tasks',
+        BUS: 'knative',
+        // list-tasks publishes nothing; the address is only required by BUS=knative.
+        K_SINK: 'http://127.0.0.1:9/',
+        TICKS: 'external',
+        DATABASE_URL: databaseUrl,
+        DATABASE_POOL_MAX: '2',
+      },
+      ENTRY,
+    );
+    running.push(proc);
+    await proc.start();
+    const observer = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const name = new URL(databaseUrl).pathname.slice(1);
+      const poolConnections = async () =>
+        (
+          await observer<{ n: number }[]>`
+            select count(*)::int as n from pg_stat_activity
+            where datname = ${name} and application_name = 'taskwire'`
+        )[0]!.n;
+      let peak = 0;
+      const sampling = (async () => {
+        for (let i = 0; i < 40; i++) {
+          peak = Math.max(peak, await poolConnections());
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
+      const statuses = await Promise.all(
+        Array.from({ length: 40 }, () => fetch(`${proc.base}/api/tasks`).then((r) => r.status)),
+      );
+      await sampling;
+      expect(new Set(statuses)).toEqual(new Set([200]));
+      peak = Math.max(peak, await poolConnections());
+      expect(peak).toBeGreaterThanOrEqual(1);
+      expect(peak).toBeLessThanOrEqual(2);
+    } finally {
+      await observer.end();
+    }
+  });
+});
+
 describe('BUS=dapr: a function process behind its sidecar', () => {
   async function start(fn: string, extra: Record<string, string> = {}) {
     const port = await freePort();

@@ -6,86 +6,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { DaprBus } from '../../core/adapters/bus/dapr';
 import { DaprSidecar } from '../../core/adapters/dapr/sidecar';
 import { createLogger } from '../../core/observability/logger';
 import { FUNCTIONS } from '../../functions';
 import { deploymentModel } from '../../scripts/deploy-model';
 import { daprSubscriptions, driftedDeployFiles } from '../../scripts/gen-knative';
+import { CHART, daprEventing, docs, helmTemplate, type Manifest, ofKind, render, VARIANTS } from './render';
 import { KUBE_VERSION, kubeconform, ROOT, run, tool } from './tools';
 
-// biome-ignore lint/suspicious/noExplicitAny: manifests are asserted field by field
-type Manifest = Record<string, any>;
-
-const CHART = 'helm/taskwire';
-
-interface Variant {
-  name: string;
-  args: string[];
-}
-
-/** Each environment's values file, and the other profiles the chart supports. */
-const VARIANTS: Variant[] = [
-  { name: 'minikube', args: ['-f', `${CHART}/values-minikube.yaml`] },
-  { name: 'cloud', args: ['-f', `${CHART}/values-cloud.yaml`] },
-  {
-    name: 'cloud, Dapr pub/sub with declarative subscriptions',
-    args: [
-      '-f',
-      `${CHART}/values-cloud.yaml`,
-      '--set',
-      'eventing.mode=dapr',
-      '--set',
-      'dapr.subscriptions=declarative',
-    ],
-  },
-  {
-    name: 'minikube without Dapr (secrets as env)',
-    args: [
-      '-f',
-      `${CHART}/values-minikube.yaml`,
-      '--set',
-      'dapr.enabled=false',
-      '--set',
-      'secrets.source=env',
-    ],
-  },
-];
-
-function helmTemplate(args: string[]): string {
-  const r = run(tool('helm'), [
-    'template',
-    'taskwire',
-    CHART,
-    '--namespace',
-    'taskwire',
-    '--kube-version',
-    KUBE_VERSION,
-    ...args,
-  ]);
-  if (r.status !== 0) throw new Error(`helm template failed:\n${r.stderr}`);
-  return r.stdout;
-}
-
-function docs(text: string): Manifest[] {
-  return parseAllDocuments(text)
-    .map((d) => d.toJS() as Manifest | null)
-    .filter((d): d is Manifest => d !== null && typeof d === 'object');
-}
-
-const rendered = new Map<string, { text: string; manifests: Manifest[] }>();
-function render(v: Variant) {
-  let r = rendered.get(v.name);
-  if (!r) {
-    const text = helmTemplate(v.args);
-    r = { text, manifests: docs(text) };
-    rendered.set(v.name, r);
-  }
-  return r;
-}
-
-const ofKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
 const names = (ms: Manifest[]) => new Set(ms.map((m) => m.metadata.name as string));
 
 describe('helm chart', () => {
@@ -312,6 +242,66 @@ describe('helm chart', () => {
         for (const svc of ofKind(manifests, 'Service'))
           expect(svc.spec.template.spec.serviceAccountName).toBe('taskwire');
       });
+
+      it("leaves Knative's fast start-up probing on: readiness probes without periodSeconds", () => {
+        // queue-proxy probes every 50 ms from start-up only when periodSeconds is 0 (omitted); Knative
+        // then also forbids failureThreshold and timeoutSeconds on the probe.
+        for (const svc of ofKind(render(variant).manifests, 'Service')) {
+          for (const c of svc.spec.template.spec.containers as Manifest[]) {
+            const where = `${svc.metadata.name}/${c.name}`;
+            expect(c.readinessProbe?.httpGet?.path, where).toBe('/ready');
+            expect(c.readinessProbe.periodSeconds ?? 0, `${where} readiness periodSeconds`).toBe(0);
+            expect(c.readinessProbe.failureThreshold, `${where} readiness failureThreshold`).toBeUndefined();
+            expect(c.readinessProbe.timeoutSeconds, `${where} readiness timeoutSeconds`).toBeUndefined();
+          }
+        }
+      });
+
+      it('drains and upgrades proceed: every PodDisruptionBudget allows one instance to go', () => {
+        const pdbs = ofKind(render(variant).manifests, 'PodDisruptionBudget');
+        expect(pdbs.length).toBeGreaterThan(0);
+        for (const pdb of pdbs) {
+          expect(pdb.spec.minAvailable, pdb.metadata.name).toBeUndefined();
+          expect(pdb.spec.maxUnavailable, pdb.metadata.name).toBeGreaterThanOrEqual(1);
+        }
+      });
+
+      it('keeps every consumer and ticked function awake when Dapr delivers the events', () => {
+        // daprd hands messages and cron ticks to the app on localhost, past queue-proxy: the autoscaler
+        // never sees them, so a function at zero would never be woken.
+        const services = ofKind(render(variant).manifests, 'Service');
+        const dapr = daprEventing(variant);
+        for (const fn of FUNCTIONS) {
+          const svc = services.find((s) => s.metadata.name === fn.id)!;
+          const min = Number(svc.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']);
+          if (dapr && (fn.on.length > 0 || fn.tick))
+            expect(min, `${fn.id} min-scale`).toBeGreaterThanOrEqual(1);
+        }
+        if (!dapr) {
+          // Over the KafkaBroker a delivery is an HTTP request through the activator: consumers scale to zero.
+          const audit = services.find((s) => s.metadata.name === 'audit-sink')!;
+          expect(audit.spec.template.metadata.annotations['autoscaling.knative.dev/min-scale']).toBe('0');
+        }
+      });
+
+      it("bounds every instance's PostgreSQL connections with a small pool", () => {
+        const { manifests } = render(variant);
+        for (const svc of ofKind(manifests, 'Service').filter((s) => s.metadata.name !== 'gateway')) {
+          const env = Object.fromEntries(
+            (svc.spec.template.spec.containers[0].env as Manifest[]).map((e) => [e.name, e.value]),
+          );
+          const pool = Number(env.DATABASE_POOL_MAX);
+          expect(pool, `${svc.metadata.name} DATABASE_POOL_MAX`).toBeGreaterThanOrEqual(1);
+          expect(pool, `${svc.metadata.name} DATABASE_POOL_MAX`).toBeLessThanOrEqual(5);
+        }
+        const state = ofKind(manifests, 'Component').find((c) => c.spec.type === 'state.postgresql');
+        if (state) {
+          const maxConns = state.spec.metadata.find((m: Manifest) => m.name === 'maxConns')?.value;
+          // The component applies only values above 1 (else max(4, CPUs)).
+          expect(Number(maxConns), 'the Dapr state store pool').toBeGreaterThanOrEqual(2);
+          expect(Number(maxConns), 'the Dapr state store pool').toBeLessThanOrEqual(5);
+        }
+      });
     });
   }
 
@@ -326,6 +316,64 @@ describe('helm chart', () => {
     const image = (ms: Manifest[]) => ofKind(ms, 'Service')[0]!.spec.template.spec.containers[0].image;
     expect(image(mini)).not.toBe(image(cloud));
     expect(ofKind(cloud, 'DomainMapping')).toHaveLength(1);
+  });
+});
+
+describe('images a real cluster can run', () => {
+  /** Knative resolves every other registry's tags before it creates a Revision (config-deployment). */
+  const SKIPS_TAG_RESOLUTION = /^(dev\.local|ko\.local|kind\.local)\//;
+  const images = (ms: Manifest[]) =>
+    ofKind(ms, 'Service').flatMap((s) =>
+      (s.spec.template.spec.containers as Manifest[]).map((c) => ({
+        svc: s.metadata.name as string,
+        image: c.image as string,
+        pullPolicy: c.imagePullPolicy as string,
+      })),
+    );
+
+  it('on Minikube: an image loaded into the cluster under a name Knative does not look up', () => {
+    for (const { svc, image, pullPolicy } of images(render(VARIANTS[0]!).manifests)) {
+      expect(image, svc).toMatch(SKIPS_TAG_RESOLUTION);
+      expect(pullPolicy, svc).toBe('Never');
+    }
+    const plain = readdirSync(path.join(ROOT, 'knative/functions')).map((f) => `knative/functions/${f}`);
+    for (const file of [...plain, 'knative/gateway.yaml']) {
+      for (const { svc, image } of images(docs(readFileSync(path.join(ROOT, file), 'utf8'))))
+        expect(image, `${file} ${svc}`).toMatch(SKIPS_TAG_RESOLUTION);
+    }
+  });
+
+  it('in the cloud: every Knative Service names the image pull secret, and its name is a setting', () => {
+    for (const svc of ofKind(render(VARIANTS[1]!).manifests, 'Service'))
+      expect(svc.spec.template.spec.imagePullSecrets, svc.metadata.name).toEqual([
+        { name: 'taskwire-registry' },
+      ]);
+    const renamed = docs(
+      helmTemplate(['-f', `${CHART}/values-cloud.yaml`, '--set', 'image.pullSecrets={ghcr-pull}']),
+    );
+    const services = ofKind(renamed, 'Service');
+    expect(services.length).toBe(FUNCTIONS.length + 1);
+    for (const svc of services)
+      expect(svc.spec.template.spec.imagePullSecrets, svc.metadata.name).toEqual([{ name: 'ghcr-pull' }]);
+  });
+
+  it("the pool size is a setting per function, defaulting to the chart's", () => {
+    const ms = docs(
+      helmTemplate([
+        '-f',
+        `${CHART}/values-cloud.yaml`,
+        '--set',
+        'functions.defaults.databasePoolMax=4',
+        '--set',
+        'functions.overrides.audit-sink.databasePoolMax=2',
+      ]),
+    );
+    const pool = (id: string) =>
+      ofKind(ms, 'Service')
+        .find((s) => s.metadata.name === id)!
+        .spec.template.spec.containers[0].env.find((e: Manifest) => e.name === 'DATABASE_POOL_MAX').value;
+    expect(pool('audit-sink')).toBe('2');
+    expect(pool('create-task')).toBe('4');
   });
 });
 

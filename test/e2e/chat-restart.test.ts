@@ -26,6 +26,8 @@ it('a conversation and its pending question survive a restart', async () => {
   await first.start();
   const q = await chat(first.base, 'add a task');
   expect(q.question).toBeTruthy();
+  const offer = await chat(first.base, 'find me a lasagna recipe');
+  expect(offer.operations).toEqual([]);
   await first.stop();
   const second = new ServerProcess({ DATA_DIR: dataDir });
   servers.push(second);
@@ -36,5 +38,8 @@ it('a conversation and its pending question survive a restart', async () => {
     messages: unknown[];
   };
   expect(conv.messages).toHaveLength(4);
+  // An offer made before the restart is still there to accept.
+  const yes = await chat(second.base, 'yes', offer.conversationId);
+  expect(yes.operations[0]?.intent).toBe('create');
   await second.stop();
 }, 90_000);

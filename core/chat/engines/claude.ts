@@ -140,7 +140,7 @@ export function claudeEngine(opts: ClaudeOptions): Engine {
         .slice(-HISTORY)
         .map((m) => ({ role: m.role, content: m.text }));
       while (messages[0]?.role === 'assistant') messages.shift();
-      messages.push({ role: 'user', content: message });
+      messages.push({ role: 'user', content: ctx.screened.text || message });
       const operations: OperationRecord[] = [];
       const replies: string[] = [];
       let lastTaskId = ctx.lastTaskId;

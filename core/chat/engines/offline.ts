@@ -1,11 +1,11 @@
 import { parseUtterance } from '../../nlu';
-import { act, type Engine } from '../agent';
+import { act, type Engine, offlineDecision } from '../agent';
 
-/** The default engine: the deterministic parser, no network, no key. */
+/** The default engine: the parser, no network, no key; follow-ups read against the conversation. */
 export const offlineEngine: Engine = {
   name: 'offline',
-  async handle(message, _conversation, ctx) {
-    const decision = parseUtterance(message, { now: ctx.now, timeZone: ctx.timeZone });
+  async handle(_message, _conversation, ctx) {
+    const decision = offlineDecision(ctx, (m) => parseUtterance(m, { now: ctx.now, timeZone: ctx.timeZone }));
     return act(decision, ctx);
   },
 };

@@ -1,7 +1,7 @@
 // When no frame matched: chatter stays chatter, anything that reads like a to-do becomes one.
 
-import { buildCreate, clamp, slotsIn } from '../build';
-import { askFor } from '../questions';
+import { buildCreate, clamp, dueSaidIn, slotsIn } from '../build';
+import { askFor } from '../clarify/ask';
 import { core } from '../sentence';
 import { isTaskVerb } from '../verbs';
 import { type Frame, whole } from './frame';
@@ -37,11 +37,13 @@ export const fallback: Frame = (s, ctx) => {
   }
   if (!x.title) {
     if (x.slotCount) {
+      const dueSaid = dueSaidIn(s.text, x);
       return {
         intent: 'clarify',
         confidence: 0.6,
         question: askFor(['title'], { task: x.task, timeZone: ctx.timeZone }),
         pending: { intent: 'create', task: x.task, missing: ['title'] },
+        ...(dueSaid ? { dueSaid } : {}),
       };
     }
     return { intent: 'none', confidence: 0.6 };

@@ -2,7 +2,7 @@
 
 import { clamp } from '../build';
 import type { DateContext } from '../dates';
-import { extractFilter } from '../query';
+import { extractFilter } from '../filter';
 import { core, type Sentence } from '../sentence';
 import type { ParseResult } from '../types';
 import { isTaskVerb } from '../verbs';

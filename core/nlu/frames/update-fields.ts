@@ -79,6 +79,11 @@ export const tagFrame: Frame = (s, ctx) => {
     ) ??
     match(s, /^(?:tag|label)\s+(?<t>.+?)\s+(?:as|with|under|in)\s+(?<tags>.+)$/d) ??
     match(s, /^(?:tag|label)\s+(?<t>it|that|this|them)\s+(?<tags>.+)$/d) ??
+    // "add the tag work" (to the task just discussed)
+    match(
+      s,
+      /^(?:add|put|attach|apply|stick)\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+(?<tags>#?[\w-]+(?:\s*(?:,|and|&)\s*#?[\w-]+)*)(?:\s+(?:to|on|onto)\s+(?:it|that|this))?$/d,
+    ) ??
     // "give the report the tag work" (not "add buy paint, tag it home": that is a new task)
     match(s, /^(?:add|give)\s+(?<t>[^,;]+?)\s+(?:the|a)\s+(?:tags?|labels?)\s+(?<tags>.+)$/d);
   if (!found) return undefined;

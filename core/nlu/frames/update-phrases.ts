@@ -1,7 +1,7 @@
 // Edits said as a move or a new state: "push X to Friday", "X is now due Monday", "make it weekly".
 
 import { buildUpdate, type Span, slotsIn } from '../build';
-import { askFor } from '../questions';
+import { askFor } from '../clarify/ask';
 import { core } from '../sentence';
 import { cleanTarget } from '../title';
 import { type Frame, match, TASK_WORD } from './frame';
@@ -99,6 +99,32 @@ const MOVE_VERBS =
 const RELATIVE_SHIFT =
   /\s(?:back|forward|out|up|later|earlier)(?:\s+by)?\s+(?:a|an|one|\d+|two|three|a\s+couple\s+(?:of\s+)?)\s*(?:days?|weeks?|hours?)$/i;
 
+const SHIFT =
+  /\b(?<dir>back|forward|out|up|later|earlier|ahead)?(?:\s+by)?\s+(?<n>a|an|one|\d+|two|three|four|five|six|a\s+couple\s+(?:of\s+)?)\s*(?<unit>minutes?|mins?|hours?|days?|weeks?)(?:\s+(?<dir2>later|earlier))?$/i;
+const SHIFT_COUNT: Record<string, number> = {
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+};
+const SHIFT_UNIT: Record<string, number> = { m: 1, h: 60, d: 1440, w: 10080 };
+
+/** "push X back an hour" → +60: minutes to move the task from its own due time. */
+export function shiftMinutes(c: string, verb: string): number | undefined {
+  const m = SHIFT.exec(c);
+  if (!m?.groups) return undefined;
+  const raw = m.groups.n!.toLowerCase().replace(/\s+/g, ' ');
+  const n = /^a couple/.test(raw) ? 2 : (SHIFT_COUNT[raw] ?? Number(raw));
+  const unit = SHIFT_UNIT[m.groups.unit!.toLowerCase()[0]!]!;
+  const dir = (m.groups.dir ?? m.groups.dir2 ?? '').toLowerCase();
+  const earlier = /^(?:forward|up|earlier)$/.test(dir) || (!dir && /^(?:bring|pull)/.test(verb));
+  return Number.isFinite(n) && n > 0 ? (earlier ? -1 : 1) * n * unit : undefined;
+}
+
 export const moveFrame: Frame = (s, ctx) => {
   if (
     /^(?:move|reschedule|postpone|push|shift|bump|delay)\s+(?:all|everything|every\s+task)\b/.test(core(s))
@@ -127,7 +153,15 @@ export const moveFrame: Frame = (s, ctx) => {
   if (!found) return undefined;
   const verb = found.text('verb');
   const rest = found.group('rest')!;
-  const x = slotsIn(s.text, [rest], ctx);
+  let x = slotsIn(s.text, [rest], ctx);
+  // "push it to 7": a bare hour after "to" is a time, read as "at 7" would be.
+  const bareHour = /\s+to\s+(?<h>(?:[1-9]|1[0-2])(?::[0-5]\d)?)$/.exec(s.lower.slice(...rest));
+  if (!x.task.due && bareHour?.groups?.h) {
+    const at = `${s.text.slice(rest[0], rest[0] + bareHour.index)} at ${bareHour.groups.h}`;
+    const atX = slotsIn(at, [[0, at.length]], ctx);
+    if (atX.task.due) return buildUpdate(at, { change: [[0, at.length]], confidence: 0.8 }, ctx);
+    x = atX;
+  }
   const pronounOnly = /^(?:it|that|this|that\s+one|this\s+one)$/.test(s.lower.slice(...rest).trim());
   const mustClarify =
     /^(?:reschedule|postpone|delay|defer|snooze|put\s+off|push\s+back)$/.test(verb) ||
@@ -141,11 +175,13 @@ export const moveFrame: Frame = (s, ctx) => {
           .replace(/\b(?:by|for)\s+(?:a|an|one|\d+|two|three)\s+(?:days?|weeks?|hours?)$/i, '')
           .replace(RELATIVE_SHIFT, ''),
       ) || 'it';
+    // The agent knows the task's due time and applies the shift itself; without it, it asks.
+    const shift = shiftMinutes(core(s), verb);
     return {
       intent: 'clarify',
       confidence: 0.8,
       question: askFor(['due'], { intent: 'update', target }),
-      pending: { intent: 'update', target, missing: ['due'] },
+      pending: { intent: 'update', target, missing: ['due'], ...(shift ? { shift } : {}) },
     };
   }
   const leftover = cleanTarget(x.rest);

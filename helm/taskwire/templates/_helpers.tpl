@@ -28,6 +28,8 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version }}
 {{- $min := $defaults.minScale -}}
 {{- if hasKey $o "minScale" }}{{ $min = $o.minScale }}{{ end -}}
 {{- $min = max $min $fn.minScale -}}
+{{- /* Dapr delivers events and cron ticks past queue-proxy: a consumer at zero would never wake. */ -}}
+{{- if eq .root.Values.eventing.mode "dapr" }}{{ $min = max $min $fn.daprMinScale }}{{ end -}}
 {{- $maxS := $defaults.maxScale -}}
 {{- if hasKey $o "maxScale" }}{{ $maxS = $o.maxScale }}{{ end -}}
 {{- $target := $defaults.target -}}
@@ -78,6 +80,10 @@ dapr.io/sidecar-memory-limit: {{ .root.Values.dapr.sidecar.memoryLimit | quote }
   value: 0.0.0.0
 - name: NODE_ENV
   value: production
+{{- $o := get ($root.Values.functions.overrides | default dict) $fn.id | default dict }}
+# Connections of this instance's pool; the budget is in DEPLOY.md.
+- name: DATABASE_POOL_MAX
+  value: {{ (hasKey $o "databasePoolMax" | ternary $o.databasePoolMax $root.Values.functions.defaults.databasePoolMax) | toString | quote }}
 {{- if eq $root.Values.eventing.mode "knative" }}
 # The SinkBinding injects K_SINK as well; this default lets a revision start before it did.
 - name: K_SINK
