@@ -1,9 +1,10 @@
 /**
  * One function under test, alone, on in-memory adapters: PGlite in memory (or PostgreSQL), a
  * manual clock, the state store on that database, a recording mailer, a logger that keeps its
- * lines, no network. The function is instantiated the way a runtime would (`setup(deps)` once) and
- * reachable two ways: its handlers directly (`call`, `deliver`, `deliverBatch`, `tick`) and its own
- * Hono app over `app.request()` (`request`, `sendEvent`, `postTick`), the app a Knative Service runs.
+ * lines, no network (only `listen()` serves the app, on loopback). The function is instantiated
+ * the way a runtime would (`setup(deps)` once) and reachable two ways: its handlers directly
+ * (`call`, `deliver`, `deliverBatch`, `tick`) and its own Hono app over `app.request()`
+ * (`request`, `sendEvent`, `postTick`), the app a Knative Service runs.
  *
  * @example
  * const kit = await functionKit(onTaskCompleted);
