@@ -5,9 +5,19 @@ import { settings } from '../db/schema';
 import { ReminderChannel } from '../domain/task';
 import { canonicalTimeZone, TimeZone } from '../domain/time';
 
+/**
+ * An email address, checked by zod's email pattern alone: the document states that pattern and no
+ * `format: email`, whose readings differ between validators.
+ */
+const EmailAddress = z
+  .string()
+  .max(320)
+  .regex(z.regexes.email, 'a valid email address')
+  .meta({ description: 'An email address' });
+
 export const SettingsView = z.object({
   timezone: z.string(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   defaultReminderChannel: ReminderChannel,
   updatedAt: z.iso.datetime({ offset: true }).nullable(),
 });
@@ -16,7 +26,7 @@ export type SettingsView = z.infer<typeof SettingsView>;
 export const SettingsInput = z
   .object({
     timezone: TimeZone.optional(),
-    email: z.email('a valid email address').max(320).nullable().optional(),
+    email: EmailAddress.nullable().optional(),
     defaultReminderChannel: ReminderChannel.optional(),
   })
   .strict();
@@ -65,6 +75,8 @@ export async function putSettings(db: Db, input: SettingsInput, now: Date): Prom
  */
 export class SettingsStore {
   #cached: { value: SettingsView; until: number } | undefined;
+  /** The read under way, which callers arriving meanwhile share (one query when the cache expires). */
+  #loading: Promise<SettingsView> | undefined;
   constructor(
     private readonly db: Db,
     private readonly ttlMs = 2000,
@@ -77,8 +89,18 @@ export class SettingsStore {
   async get(executor?: Db): Promise<SettingsView> {
     const now = Date.now();
     if (this.#cached && this.#cached.until > now) return this.#cached.value;
-    const value = await getSettings(executor ?? this.db);
-    this.#cached = { value, until: now + this.ttlMs };
+    // Inside a transaction the read must use it (see above): no sharing there.
+    if (executor) return this.#remember(await getSettings(executor), now);
+    this.#loading ??= getSettings(this.db)
+      .then((value) => this.#remember(value, now))
+      .finally(() => {
+        this.#loading = undefined;
+      });
+    return this.#loading;
+  }
+
+  #remember(value: SettingsView, at: number): SettingsView {
+    this.#cached = { value, until: at + this.ttlMs };
     return value;
   }
 

@@ -1,5 +1,6 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import type { TableRow } from '../db/insert-rows';
 import { taskSeries, tasks } from '../db/schema';
 import {
   applyPatch,
@@ -15,7 +16,7 @@ import {
   trashTask,
   type UpdateTaskInput,
 } from '../domain/task';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import {
   TaskCompleted,
   TaskCreated,
@@ -42,14 +43,16 @@ export interface CommandContext {
   /** The zone a task gets when its request names none. */
   defaultTimezone(): Promise<string>;
   transact<T>(work: (tx: Db) => Promise<{ value: T; emit?: TaskwireEvent[] }>): Promise<T>;
-  /** Inserts and their events as one atomic statement (see InvocationContext.writeAtomically). */
-  writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
+  /** Inserts and their events as one atomic statement (see InvocationContext.insertAtomically). */
+  insertAtomically(rows: readonly TableRow[], emit: readonly TaskwireEvent[]): Promise<void>;
   db: Db;
 }
 
-function asValidation(err: unknown): never {
+function asUnprocessable(err: unknown): never {
   if (err instanceof TaskRuleError)
-    throw new ValidationError(`${err.field}: ${err.message}`, [{ field: err.field, message: err.message }]);
+    throw new UnprocessableError(`${err.field}: ${err.message}`, [
+      { field: err.field, message: err.message },
+    ]);
   throw err;
 }
 
@@ -81,49 +84,47 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
   try {
     task = newTask(input, { id: ctx.newId(), now, defaultTimezone: timezone });
   } catch (err) {
-    asValidation(err);
+    asUnprocessable(err);
   }
-  const writes: SQL[] = [];
+  const rows: TableRow[] = [];
   let series: { rule: unknown; mode: string } | null = null;
   if (input.recurrence) {
     if (!task.due) {
-      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+      throw new UnprocessableError('a recurring task needs a due time to anchor its schedule', [
         { field: 'due', message: 'required when recurrence is set' },
       ]);
     }
     assertRule(input.recurrence, task.due, task.timezone);
     const seriesId = ctx.newId();
     series = { rule: input.recurrence, mode: input.recurrenceMode ?? 'schedule' };
-    writes.push(
-      ctx.db
-        .insert(taskSeries)
-        .values({
-          id: seriesId,
-          ...series,
-          template: {
-            title: task.title,
-            description: task.description,
-            priority: task.priority,
-            tags: task.tags,
-            reminders: task.reminders,
-          },
-          timezone: task.timezone,
-          anchor: task.due,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .getSQL(),
-    );
+    rows.push({
+      table: taskSeries,
+      values: {
+        id: seriesId,
+        ...series,
+        template: {
+          title: task.title,
+          description: task.description,
+          priority: task.priority,
+          tags: task.tags,
+          reminders: task.reminders,
+        },
+        timezone: task.timezone,
+        anchor: task.due,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
     task = { ...task, seriesId, occurrenceAt: task.due, occurrenceIndex: 0 };
   }
   // The series row comes first in the statement; the task's foreign key is checked at its end.
-  writes.push(ctx.db.insert(tasks).values(task).getSQL());
+  rows.push({ table: tasks, values: task as unknown as Record<string, unknown> });
   const view = toView(task, series);
   const event = TaskCreated.create(
     { data: { task: view, actor: ctx.actor }, subject: task.id, sequence: task.version, time: now },
     ctx.meta,
   );
-  await ctx.writeAtomically(writes, [event]);
+  await ctx.insertAtomically(rows, [event]);
   return view;
 }
 
@@ -161,11 +162,11 @@ async function applySeriesChange(
   if (!series || series.endedAt) {
     if (!patch.recurrence) {
       if (scope === 'series')
-        throw new ValidationError('this task does not repeat', [{ field: 'scope', message: 'no series' }]);
+        throw new UnprocessableError('this task does not repeat', [{ field: 'scope', message: 'no series' }]);
       return { task, changed: false };
     }
     if (!task.due) {
-      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+      throw new UnprocessableError('a recurring task needs a due time to anchor its schedule', [
         { field: 'due', message: 'required when recurrence is set' },
       ]);
     }
@@ -215,7 +216,7 @@ export async function updateTask(
     try {
       applied = applyPatch(current, patch, now);
     } catch (err) {
-      asValidation(err);
+      asUnprocessable(err);
     }
     const emit: TaskwireEvent[] = [];
     let task = current;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../core/audit/repository';
 import { newTask, toView } from '../../core/domain/task';
 import { TaskCreated, TaskDeleted } from '../../core/events/catalog';
 import { toBinaryHttp } from '../../core/events/http-binding';
@@ -89,6 +90,8 @@ describe('audit-sink: the handlers', () => {
     const page = await kit.call('get', '/api/audit', { query: { entityId: subject, limit: '2' } });
     const first = page.body as { entries: { id: number; details: { title: string } }[]; nextBefore: number };
     expect(first.entries.map((e) => e.details.title)).toEqual(['Page 3', 'Page 2']);
+    // Every field an entry carries is one the document declares (it says additionalProperties: false).
+    expect(Object.keys(first.entries[0]!).sort()).toEqual(Object.keys(AuditEntry.shape).sort());
     expect(first.nextBefore).toBe(first.entries[1]!.id);
     const rest = await kit.call('get', '/api/audit', {
       query: { entityId: subject, limit: '2', before: String(first.nextBefore) },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../core/errors';
 import { SeriesUpdated } from '../../core/events/catalog';
 import { getTask } from '../../core/tasks/commands';
 import { findSeries } from '../../core/tasks/series';
@@ -76,7 +76,7 @@ describe('series: the handlers', () => {
     expect(weekly.body).toMatchObject({ rule: { frequency: 'weekly', byWeekday: ['MO'] }, version: 2 });
     await expect(
       patch(seriesId, { recurrence: { frequency: 'monthly', interval: 1, byWeekday: ['MO'] } }),
-    ).rejects.toThrow(ValidationError);
+    ).rejects.toThrow(UnprocessableError);
     await expect(patch(seriesId, { title: 'Late' }, { 'if-match': '1' })).rejects.toThrow(ConflictError);
     await expect(patch(randomUUID(), { title: 'Nobody' })).rejects.toThrow(NotFoundError);
     await expect(kit.call('get', '/api/series/:id', { params: { id: randomUUID() } })).rejects.toThrow(

@@ -73,4 +73,17 @@ describe('settings: its app over HTTP', () => {
       expect(res.body.errors[0]!.field).toBe(field);
     }
   });
+
+  it('serves the zone names it accepts, and accepts each of them', async () => {
+    const res = await kit.json<{ zones: string[] }>('/api/time-zones');
+    expect(res.status).toBe(200);
+    const zones = res.body.zones;
+    expect(zones).toEqual(expect.arrayContaining(['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'US/Eastern']));
+    expect(zones).toEqual([...zones].sort());
+    for (const zone of [zones[0], zones.at(-1), 'Asia/Kolkata']) {
+      const put = await kit.json('/api/settings', { method: 'PUT', json: { timezone: zone } });
+      expect(put.status, zone).toBe(200);
+    }
+    expect(zones).not.toContain('europe/berlin');
+  });
 });

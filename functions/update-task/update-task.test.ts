@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConflictError, NotFoundError, ValidationError } from '../../core/errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../core/errors';
 import { TaskCompleted, TaskUpdated } from '../../core/events/catalog';
 import { getTask } from '../../core/tasks/commands';
 import { type FunctionKit, functionKit } from '../../test/support/function-kit';
@@ -75,7 +75,9 @@ describe.each(DATABASE_KINDS)('update-task on %s', (kind) => {
 
     it('scope=series on a task that does not repeat, and an unknown task, are refused', async () => {
       const t = await kit.createTask({ title: 'Once' });
-      await expect(patch(t.id, { title: 'Twice' }, {}, { scope: 'series' })).rejects.toThrow(ValidationError);
+      await expect(patch(t.id, { title: 'Twice' }, {}, { scope: 'series' })).rejects.toThrow(
+        UnprocessableError,
+      );
       await expect(patch('00000000-0000-0000-0000-000000000000', { title: 'x' })).rejects.toThrow(
         NotFoundError,
       );

@@ -42,6 +42,36 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
     });
   });
 
+  describe('the router across functions', () => {
+    it('free text with U+0000 in a query string → 400 naming it, not a database error', async () => {
+      for (const [path, field] of [
+        ['/api/audit?type=a%00b', 'type'],
+        ['/api/audit?entityId=%00', 'entityId'],
+        ['/api/tasks?q=%00', 'q'],
+      ] as const) {
+        const res = await host.json(path);
+        expect(res.status, path).toBe(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
+    });
+
+    it('a method a known path does not declare → 405 with Allow; OPTIONS lists them', async () => {
+      const res = await host.json('/api/tasks', { method: 'PUT', json: { title: 'x' } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS, POST');
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ status: 405, type: '/problems/method-not-allowed' });
+      const item = await host.json('/api/tasks/00000000-0000-0000-0000-000000000000/complete', {
+        method: 'GET',
+      });
+      expect(item.status).toBe(405);
+      expect(item.headers.get('allow')).toBe('OPTIONS, POST');
+      const options = await host.json('/api/settings', { method: 'OPTIONS' });
+      expect(options.status).toBe(204);
+      expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS, PUT');
+    });
+  });
+
   describe('operations endpoints', () => {
     it('serves health, liveness and readiness as JSON', async () => {
       for (const path of ['/health', '/live', '/ready']) {

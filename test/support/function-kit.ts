@@ -28,7 +28,7 @@ import { ReminderDue } from '../../core/events/catalog';
 import type { EventDefinition, TaskwireEvent } from '../../core/events/define-event';
 import { toBinaryHttp, toStructuredHttp } from '../../core/events/http-binding';
 import { createMetrics } from '../../core/observability/metrics';
-import { writeAtomically, writeOutbox } from '../../core/outbox/outbox';
+import { OutboxWriter } from '../../core/outbox/writer';
 import type { DeliveryResult } from '../../core/ports/bus';
 import { ManualClock } from '../../core/ports/clock';
 import type { Mailer, MailMessage } from '../../core/ports/mail';
@@ -161,13 +161,13 @@ export async function functionKit(fn: TaskwireFunction, opts: KitOptions = {}): 
     newId: randomUUID,
     // No cache: a test that changes settings sees the change at once.
     settings: new SettingsStore(database.db, 0),
-    afterCommit: () => {},
+    // No relay: events stay in the outbox for the test to read.
+    outbox: new OutboxWriter({ database }),
     wake: (id) => woken.push(id),
     mailer,
     state: new DatabaseStateStore(database, clock),
     openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
-    services: {},
   };
   const instance = instantiate(fn, deps);
   const app = createFunctionApp(
@@ -185,10 +185,10 @@ export async function functionKit(fn: TaskwireFunction, opts: KitOptions = {}): 
     transact: async (work) =>
       database.db.transaction(async (tx) => {
         const result = await work(tx);
-        if (result.emit?.length) await writeOutbox(tx, result.emit);
+        if (result.emit?.length) await deps.outbox.write(tx, result.emit);
         return result.value;
       }),
-    writeAtomically: (writes, emit) => writeAtomically(database.db, writes, emit),
+    insertAtomically: (rows, emit) => deps.outbox.insert(rows, emit),
     db: database.db,
   };
 
