@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUS_ADAPTERS, SourceTree, WALLS, type WallName } from './walls';
+import { BUS_ADAPTERS, loadedAtRunTime, PARSER_ENTRIES, SourceTree, WALLS, type WallName } from './walls';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -22,6 +22,9 @@ describe('the walls of the layout hold', () => {
     expect(tree.sources('runtime').length).toBeGreaterThan(5);
     expect(tree.sources('web').length).toBeGreaterThan(10);
     for (const adapter of BUS_ADAPTERS) expect(tree.sources('core/adapters/bus')).toContain(adapter);
+    // The parser's run-time graph is followed to its packages (so a zod import would be seen).
+    for (const entry of PARSER_ENTRIES)
+      expect([...loadedAtRunTime(tree, entry).keys()]).toContain('chrono-node/en');
   });
 
   for (const [name, check] of Object.entries(WALLS)) {
@@ -75,6 +78,12 @@ describe('every wall fails when it is broken', () => {
   plant('web/src/api/types.ts', "export type * from './schema.gen';\n");
   plant('core/nlu/dates.ts', "import { phrase } from './date-phrases';\nexport const date = 1;\n");
   plant('core/nlu/date-phrases.ts', "import { date } from './dates';\nexport const phrase = 2;\n");
+  plant(
+    'core/nlu/parse.ts',
+    "import type { ParseResultSchema } from './schema';\nimport { zonedNow } from './zoned';\n",
+  );
+  plant('core/nlu/schema.ts', "import { z } from 'zod';\n");
+  plant('core/nlu/zoned.ts', "import { Temporal } from 'temporal-polyfill';\nimport { z } from 'zod';\n");
   plant('core/events/define-event.ts', "import { inProducerSpan } from '../observability/tracing';\n");
   plant('core/stream/hub.ts', "import { serve } from '@hono/node-server';\n");
   plant('core/adapters/bus/memory.ts', `${loop('deliverInMemory')}\n`);
@@ -105,6 +114,8 @@ describe('every wall fails when it is broken', () => {
       'functions/beta/index.ts',
       'runtime/host.ts',
     ],
+    'the offline parser and its CLI load no zod: nothing core/nlu/parse.ts or scripts/nlu.ts reaches at run time imports it':
+      ['core/nlu/zoned.ts → zod'],
     'core/nlu has no import cycles': [
       'core/nlu/date-phrases.ts → core/nlu/dates.ts → core/nlu/date-phrases.ts',
     ],

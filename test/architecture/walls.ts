@@ -11,6 +11,8 @@ export interface Import {
   spec: string;
   /** For a relative import: the path it names, from the root (not yet resolved to a file). */
   target: string | undefined;
+  /** `import type` / `export type`: erased at run time. */
+  typeOnly: boolean;
 }
 
 export class SourceTree {
@@ -57,7 +59,7 @@ export class SourceTree {
     for (const m of code.matchAll(IMPORT_RE)) {
       const spec = (m[1] ?? m[2] ?? m[3] ?? m[4])!;
       const target = spec.startsWith('.') ? path.normalize(path.join(path.dirname(file), spec)) : undefined;
-      out.push({ spec, target });
+      out.push({ spec, target, typeOnly: /^[\s;]*(?:import|export)\s+type\s/.test(m[0]) });
     }
     return out;
   }
@@ -185,6 +187,34 @@ export function cycles(tree: SourceTree, files: string[]): string[] {
   return found;
 }
 
+/**
+ * What `entry` loads at run time (type-only imports are erased): the bare specifiers it reaches, each
+ * with the first file that imports it.
+ */
+export function loadedAtRunTime(tree: SourceTree, entry: string): Map<string, string> {
+  const packages = new Map<string, string>();
+  const seen = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imp of tree.importsOf(file)) {
+      if (imp.typeOnly) continue;
+      if (imp.target === undefined) {
+        if (!packages.has(imp.spec)) packages.set(imp.spec, file);
+        continue;
+      }
+      const next = tree.resolve(imp.target);
+      if (next !== undefined) queue.push(next);
+    }
+  }
+  return packages;
+}
+
+/** The offline parser and its command line (`npm run nlu`). */
+export const PARSER_ENTRIES = ['core/nlu/parse.ts', 'scripts/nlu.ts'];
+
 const ENV_READ =
   /process\s*(?:\.\s*env\b|\[\s*['"`]env['"`]\s*\])|\{[^}]*\benv\b[^}]*\}\s*=\s*(?:globalThis\.)?process\b/;
 
@@ -234,6 +264,16 @@ export const WALLS = {
     [...tree.sources('core'), ...tree.sources('functions'), ...tree.sources('runtime')].filter(
       (f) => !f.startsWith('core/config/') && ENV_READ.test(withoutComments(tree.text(f))),
     ),
+
+  'the offline parser and its CLI load no zod: nothing core/nlu/parse.ts or scripts/nlu.ts reaches at run time imports it':
+    (tree: SourceTree) => [
+      ...new Set(
+        PARSER_ENTRIES.filter((e) => existsSync(path.join(tree.root, e))).flatMap((entry) => {
+          const zod = loadedAtRunTime(tree, entry).get('zod');
+          return zod === undefined ? [] : [`${zod} → zod`];
+        }),
+      ),
+    ],
 
   'core/nlu has no import cycles': (tree: SourceTree) => cycles(tree, tree.sources('core/nlu')),
 
