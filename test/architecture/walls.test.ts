@@ -84,6 +84,8 @@ describe('every wall fails when it is broken', () => {
   );
   plant('core/nlu/schema.ts', "import { z } from 'zod';\n");
   plant('core/nlu/zoned.ts', "import { Temporal } from 'temporal-polyfill';\nimport { z } from 'zod';\n");
+  plant('core/nlu/mentions.ts', "import { screenMessage } from './input/screen';\nscreenMessage(text);\n");
+  plant('functions/chat/index.ts', "import { screenMessage } from '../../core/nlu';\nscreenMessage(body);\n");
   plant('core/events/define-event.ts', "import { inProducerSpan } from '../observability/tracing';\n");
   plant('core/stream/hub.ts', "import { serve } from '@hono/node-server';\n");
   plant('core/adapters/bus/memory.ts', `${loop('deliverInMemory')}\n`);
@@ -116,6 +118,8 @@ describe('every wall fails when it is broken', () => {
     ],
     'the offline parser and its CLI load no zod: nothing core/nlu/parse.ts or scripts/nlu.ts reaches at run time imports it':
       ['core/nlu/zoned.ts → zod'],
+    'a chat message is screened once, at the edge: screenMessage is called only by the chat function, the agent (raw input) and core/nlu/input/screen.ts':
+      ['core/nlu/mentions.ts'],
     'core/nlu has no import cycles': [
       'core/nlu/date-phrases.ts → core/nlu/dates.ts → core/nlu/date-phrases.ts',
     ],

@@ -212,6 +212,13 @@ export function loadedAtRunTime(tree: SourceTree, entry: string): Map<string, st
   return packages;
 }
 
+/**
+ * Where a chat message may be screened (sanitised, checked for injection): the chat function at the
+ * HTTP edge, the agent when it is handed raw text, and the screen itself (its `screened` helper lets
+ * the parser accept raw text from the CLI).
+ */
+const SCREENS_AT_THE_EDGE = ['functions/chat/index.ts', 'core/chat/agent.ts', 'core/nlu/input/screen.ts'];
+
 /** The offline parser and its command line (`npm run nlu`). */
 export const PARSER_ENTRIES = ['core/nlu/parse.ts', 'scripts/nlu.ts'];
 
@@ -274,6 +281,12 @@ export const WALLS = {
         }),
       ),
     ],
+
+  'a chat message is screened once, at the edge: screenMessage is called only by the chat function, the agent (raw input) and core/nlu/input/screen.ts':
+    (tree: SourceTree) =>
+      [...tree.sources('core'), ...tree.sources('functions'), ...tree.sources('runtime')].filter(
+        (f) => !SCREENS_AT_THE_EDGE.includes(f) && /\bscreenMessage\s*\(/.test(withoutComments(tree.text(f))),
+      ),
 
   'core/nlu has no import cycles': (tree: SourceTree) => cycles(tree, tree.sources('core/nlu')),
 
