@@ -10,7 +10,7 @@ import { DaprSidecar } from '../../core/adapters/dapr/sidecar';
 import { runSecretStoreContract } from '../../core/adapters/secrets/contract';
 import { DaprSecretStore } from '../../core/adapters/secrets/dapr';
 import { tempDir } from '../support/server-process';
-import { Sidecar } from './support';
+import { component, Sidecar } from './support';
 
 runSecretStoreContract('dapr (a real daprd, secretstores.local.file)', async (secrets) => {
   const dir = tempDir('tw-dapr-secrets-');
@@ -18,16 +18,9 @@ runSecretStoreContract('dapr (a real daprd, secretstores.local.file)', async (se
   writeFileSync(file, JSON.stringify(secrets));
   writeFileSync(
     path.join(dir, 'secrets.yaml'),
-    stringify({
-      apiVersion: 'dapr.io/v1alpha1',
-      kind: 'Component',
-      metadata: { name: 'taskwire-secrets' },
-      spec: {
-        type: 'secretstores.local.file',
-        version: 'v1',
-        metadata: [{ name: 'secretsFile', value: file }],
-      },
-    }),
+    stringify(
+      component('taskwire-secrets', 'secretstores.local.file', [{ name: 'secretsFile', value: file }]),
+    ),
   );
   const sidecar = new Sidecar('secrets-contract', dir);
   await sidecar.start();
