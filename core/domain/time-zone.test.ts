@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { dateContext } from '../nlu/parse';
+import { describe as describeForQuestion } from '../nlu/zoned';
 import { TIME_ZONES, TimeZone } from './time';
-import { canonicalTimeZone, isKnownTimeZone } from './time-zone';
+import { canonicalTimeZone, formatInZone, isKnownTimeZone } from './time-zone';
 
 describe('the one time-zone check', () => {
   it('knows every zone the API accepts, and resolves aliases to their canonical name', () => {
@@ -29,5 +30,20 @@ describe('the one time-zone check', () => {
   it('answers for names past its (bounded) cache as for the first ones', () => {
     for (let i = 0; i < 3000; i++) expect(isKnownTimeZone(`Nowhere/Zone_${i}`)).toBe(false);
     expect(isKnownTimeZone('UTC')).toBe(true);
+  });
+});
+
+describe('an instant written for a person in their zone', () => {
+  const at = new Date('2026-03-08T19:00:00Z');
+  it('names the day, the date, the time and, unless asked not to, the zone', () => {
+    expect(formatInZone(at, 'America/New_York')).toBe('Sun, Mar 8, 3:00 PM EDT');
+    expect(formatInZone(at, 'America/New_York', { zoneName: false })).toBe('Sun, Mar 8, 3:00 PM');
+    expect(formatInZone(at, 'Europe/Berlin')).toBe('Sun, Mar 8, 8:00 PM GMT+1');
+  });
+
+  it('the chat asks its questions in the same words, without the zone', () => {
+    expect(describeForQuestion(at.toISOString(), 'America/New_York')).toBe(
+      formatInZone(at, 'America/New_York', { zoneName: false }),
+    );
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The one time-zone check: whether this runtime can compute in a zone, and its canonical IANA name.
- * No zod here, so the offline parser (core/nlu) can load it; the API's `TimeZone` schema
- * (./time.ts) builds on it.
+ * The one time-zone check: whether this runtime can compute in a zone, and its canonical IANA name;
+ * and the one way an instant is written for a person in their zone. No zod here, so the offline
+ * parser (core/nlu) can load it; the API's `TimeZone` schema (./time.ts) builds on it.
  */
 
 // Building an Intl.DateTimeFormat costs more than a parse: remember the answers (bounded, since the
@@ -26,4 +26,24 @@ export function canonicalTimeZone(name: string): string | null {
 /** Whether this runtime can compute wall-clock times in the zone. */
 export function isKnownTimeZone(name: string): boolean {
   return canonicalTimeZone(name) !== null;
+}
+
+/**
+ * An instant as a person reads it in their zone, e.g. "Sun, Mar 8, 3:00 PM EDT" (without the zone's
+ * name: "Sun, Mar 8, 3:00 PM", as a question in the chat puts it).
+ */
+export function formatInZone(
+  d: Date,
+  timeZone: string,
+  { zoneName = true, locale = 'en-US' }: { zoneName?: boolean; locale?: string } = {},
+): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'short',
+    month: 'short',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: '2-digit',
+    ...(zoneName ? { timeZoneName: 'short' as const } : {}),
+  }).format(d);
 }

@@ -1,9 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
-import { canonicalTimeZone, isKnownTimeZone } from './time-zone';
+import { canonicalTimeZone, formatInZone, isKnownTimeZone } from './time-zone';
 import { IANA_TIME_ZONES } from './time-zones';
 
-export { canonicalTimeZone };
+export { canonicalTimeZone, formatInZone };
 
 function intlZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -92,17 +92,4 @@ export function isReasonableInstant(d: Date): boolean {
 /** An instant as an ISO string in UTC, or null. */
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;
-}
-
-/** Formats an instant in a zone, e.g. "Sun, Mar 8, 3:00 PM EDT". */
-export function formatInZone(d: Date, timeZone: string, locale = 'en-US'): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(d);
 }

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { formatInZone } from '../domain/time-zone';
 
 // All wall-clock arithmetic happens in the user's zone through Temporal, never in the
 // machine's zone, so "Sunday at 3pm" is 15:00 where the user lives, DST included.
@@ -47,14 +48,7 @@ export function isAfter(a: Zoned, b: Zoned): boolean {
 
 /** A short human form for questions, e.g. "Sun, Mar 8, 3:00 PM". */
 export function describe(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  return formatInZone(new Date(iso), timeZone, { zoneName: false });
 }
 
 export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
