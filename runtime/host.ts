@@ -30,7 +30,7 @@ import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 import { mountWeb } from './web';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
 
 export interface HostOptions {
