@@ -24,7 +24,7 @@ import { createFunctionApp } from '../functions/_runtime/http-app';
 import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
 import { createBus } from './profiles/bus';
-import { createInvoker, sidecarReadiness } from './profiles/dapr';
+import { sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
 import { createStateStore } from './profiles/state';
 import { openSseHub } from './sse-hub';
@@ -129,7 +129,6 @@ export async function startFunction(
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
-    services: { invoker: createInvoker(env) },
     openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };

@@ -41,8 +41,6 @@ export interface HostOptions {
   metrics?: Metrics;
   database?: Database;
   bus?: EventBus;
-  /** Extra services handed to functions through `deps.services`. */
-  services?: Record<string, unknown>;
   /** Run tick functions on timers (the embedded runtime's cron). Default true. */
   runTicks?: boolean;
   webDir?: string;
@@ -92,7 +90,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     wake: (id) => scheduler?.wake(id),
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
-    services: { ...opts.services },
     openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };

@@ -14,7 +14,7 @@ import { QuickAdd } from './features/task-form/quick-add';
 import { TaskDetailDialog } from './features/task-form/task-detail-dialog';
 import { TasksPanel } from './features/tasks/tasks-panel';
 import { TrashDialog } from './features/trash/trash-dialog';
-import { browserTimeZone, knownTimeZones } from './lib/time';
+import { browserTimeZone } from './lib/time';
 import { createChatStore } from './stores/chat-store';
 import { createClock } from './stores/clock';
 import { createLiveStream, type LiveStreamOptions } from './stores/live-stream';
@@ -52,7 +52,11 @@ export function App(props: AppProps) {
     ...(props.fetch ? { fetch: props.fetch } : {}),
   });
   const zone = browserTimeZone();
-  const zones = knownTimeZones();
+  const [zones, setZones] = createSignal<string[]>([]);
+  api
+    .timeZones()
+    .then((list) => setZones(list.zones))
+    .catch(() => undefined); // the forms still take a typed zone; the server checks it
 
   const now = createClock();
   const router = createRouter();
@@ -188,7 +192,7 @@ export function App(props: AppProps) {
           <NewTaskDialog
             api={api}
             timeZone={settings.timeZone()}
-            zones={zones}
+            zones={zones()}
             onCreated={(task) => {
               tasks.receive(task);
               router.close();
@@ -205,7 +209,7 @@ export function App(props: AppProps) {
               tasks={tasks}
               now={now()}
               timeZone={settings.timeZone()}
-              zones={zones}
+              zones={zones()}
               onClose={router.close}
               onError={showError}
               onDeleted={(task) => {
@@ -244,7 +248,7 @@ export function App(props: AppProps) {
           <SettingsDialog
             settings={settings.state.settings}
             browserZone={zone}
-            zones={zones}
+            zones={zones()}
             hasToken={hasToken()}
             onSave={settings.save}
             onForgetToken={() => {
