@@ -92,6 +92,8 @@ const NAMED: [string, Source][] = [
   ['ChatRequest', body('post', '/api/chat')],
   ['ChatReply', response('post', '/api/chat', 200)],
   ['Conversation', response('get', '/api/conversations/:id', 200)],
+  ['ParseRequest', body('post', '/api/parse')],
+  ['ParsedLine', response('post', '/api/parse', 200)],
   ['NotificationList', response('get', '/api/notifications', 200)],
   ['Update', { schema: Update, io: 'output', doc: 'One entry of an `update` event of GET /api/stream.' }],
   ['Problem', { schema: ProblemSchema, io: 'output', doc: 'An RFC 9457 problem: every 4xx and 5xx body.' }],
@@ -172,6 +174,9 @@ class Printer {
       case 'null':
         return 'null';
       case 'array': {
+        // A tuple (zod's z.tuple): fixed items, nothing after them.
+        if (Array.isArray(s.prefixItems) && s.items === false)
+          return `[${(s.prefixItems as Json[]).map((x) => this.type(x, ref, indent)).join(', ')}]`;
         const item = this.type((s.items ?? {}) as Json, ref, indent);
         return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`;
       }

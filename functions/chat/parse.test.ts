@@ -49,6 +49,8 @@ describe('POST /api/parse', () => {
       priority: ['!high'],
       'tags:family': ['#family'],
     });
+    // The repeat comes with its words as the app says them elsewhere, for the chip.
+    expect(res.body.parts.find((p: Part) => p.field === 'recurrence')).toMatchObject({ summary: 'weekly' });
   });
 
   it('reads a chat message as the chat does, and creates nothing', async () => {

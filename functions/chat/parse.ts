@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeRule } from '../../core/domain/recurrence/description';
 import { TimeZone } from '../../core/domain/time';
 import { understand } from '../../core/nlu';
 import {
@@ -35,7 +36,14 @@ const Part = z.discriminatedUnion('field', [
     value: z.iso.datetime({ offset: true }).describe('ISO 8601 with the offset of `timezone`'),
     spans,
   }),
-  z.object({ field: z.literal('recurrence'), value: RecurrenceSlotSchema, spans }),
+  z.object({
+    field: z.literal('recurrence'),
+    value: RecurrenceSlotSchema,
+    summary: z
+      .string()
+      .describe('The repeat in words, as the app says it elsewhere: "weekly", "every weekday"'),
+    spans,
+  }),
   z.object({ field: z.literal('reminders'), value: z.array(ReminderSlotSchema), spans }),
   z.object({ field: z.literal('priority'), value: PrioritySchema, spans }),
   z.object({ field: z.literal('tags'), value: z.string().describe('One tag, lower case, no "#"'), spans }),
@@ -79,6 +87,9 @@ export const parseRoute = route({
       timeZone: timezone,
       as: body.mode === 'task' ? 'task' : 'message',
     });
-    return { status: 200, body: { ...understood, timezone } };
+    const parts = understood.parts.map((part) =>
+      part.field === 'recurrence' ? { ...part, summary: describeRule(part.value) } : part,
+    );
+    return { status: 200, body: { ...understood, parts, timezone } };
   },
 });

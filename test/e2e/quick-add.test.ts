@@ -69,14 +69,12 @@ async function open(errors: string[]): Promise<Page> {
   return page;
 }
 
+/** The focused element's name, and whether the browser shows its focus. */
 const focused = (page: Page) =>
-  page.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    return {
-      label: el?.getAttribute('aria-label') ?? el?.textContent ?? '',
-      visible: !!el?.matches(':focus-visible'),
-    };
-  });
+  page.locator(':focus').evaluate((el) => ({
+    label: el.getAttribute('aria-label') ?? el.textContent ?? '',
+    visible: el.matches(':focus-visible'),
+  }));
 
 it('quick add shows what it understood; a removed chip is left out of the task', async () => {
   const errors: string[] = [];
@@ -84,7 +82,7 @@ it('quick add shows what it understood; a removed chip is left out of the task',
   // `q` goes to the quick-add box.
   await page.keyboard.press('q');
   const box = page.getByRole('textbox', { name: 'Quick add' });
-  await expect.poll(() => box.evaluate((el) => el === document.activeElement)).toBe(true);
+  await expect.poll(() => box.evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
   await page.keyboard.type(EXAMPLE);
 
   const chips = page
@@ -158,15 +156,14 @@ it('the keyboard: ? lists the shortcuts, / searches, j/k select, x completes, e 
   await help.waitFor({ state: 'detached' });
 
   await page.keyboard.press('/');
-  expect((await focused(page)).label).toBe('');
-  expect(await page.evaluate(() => document.activeElement?.getAttribute('data-shortcut'))).toBe('search');
+  expect(await page.locator(':focus').getAttribute('data-shortcut')).toBe('search');
   // Typed into the search field, `j` is a letter.
   await page.keyboard.press('j');
   expect(await page.getByRole('searchbox', { name: 'Search tasks' }).inputValue()).toBe('j');
   expect(await page.locator('li[aria-current="true"]').count()).toBe(0);
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Escape');
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await page.locator(':focus').blur();
 
   const rows = page.getByRole('list', { name: 'Tasks' }).locator('li[data-task-id]');
   const titles = await rows.locator('.task-title').allTextContents();

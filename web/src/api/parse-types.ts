@@ -1,34 +1,10 @@
-/**
- * `POST /api/parse` as the client sees it (the route's zod schemas in functions/chat/parse.ts are
- * the contract; kept apart from types.ts so the generated types can replace both).
- */
-import type { Priority, Recurrence, Reminder } from './types';
+/** Views of `POST /api/parse` (ParseRequest and ParsedLine are generated into schema.gen.ts). */
+import type { ParsedLine, ParseRequest } from './types';
 
+export type { ParsedLine };
+export type ParseInput = ParseRequest;
+export type ParseMode = NonNullable<ParseRequest['mode']>;
+/** One thing understood: a field whole, or one tag. */
+export type ParsedPart = ParsedLine['parts'][number];
 /** [start, end) offsets into the text that was parsed, end exclusive. */
-export type Span = [number, number];
-
-export type ParseMode = 'chat' | 'task';
-
-export type ParsedPart =
-  | { field: 'due'; value: string; spans: Span[] }
-  | { field: 'recurrence'; value: Recurrence; spans: Span[] }
-  | { field: 'reminders'; value: Reminder[]; spans: Span[] }
-  | { field: 'priority'; value: Priority; spans: Span[] }
-  | { field: 'tags'; value: string; spans: Span[] }
-  | { field: 'description'; value: string; spans: Span[] };
-
-export interface ParsedLine {
-  intent: 'create' | 'update' | 'complete' | 'delete' | 'query' | 'clarify' | 'none';
-  confidence: number;
-  title?: string;
-  target?: string;
-  /** The zone the dates were read in. */
-  timezone: string;
-  parts: ParsedPart[];
-}
-
-export interface ParseInput {
-  text: string;
-  timezone?: string;
-  mode?: ParseMode;
-}
+export type Span = ParsedPart['spans'][number];

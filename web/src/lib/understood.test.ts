@@ -51,7 +51,11 @@ describe('withoutPart', () => {
     const parsed: ParsedLine = reading(text, 'Plan the week', [
       { part: { field: 'due', value: '2026-03-09T09:00:00-04:00' }, words: 'every monday' },
       {
-        part: { field: 'recurrence', value: { frequency: 'weekly', interval: 1, byWeekday: ['MO'] } },
+        part: {
+          field: 'recurrence',
+          value: { frequency: 'weekly', interval: 1, byWeekday: ['MO'] },
+          summary: 'every week on Mon',
+        },
         words: 'every monday',
       },
     ]);

@@ -1,6 +1,5 @@
 import type { ParsedLine, ParsedPart, Span } from '../api/parse-types';
 import type { TaskInput } from '../api/types';
-import { describeRecurrence } from './recurrence';
 import { formatDayAndTime, formatMinutes } from './time';
 
 const KIND: Record<ParsedPart['field'], string> = {
@@ -17,13 +16,13 @@ export function partKind(part: ParsedPart): string {
   return KIND[part.field];
 }
 
-/** The chip's text: "Sun 15:00", "weekly", "15 min before", "high priority", "#family". */
+/** The chip's text: "Sun 15:00" (in `zone`), "weekly", "15 min before", "high priority", "#family". */
 export function partLabel(part: ParsedPart, now: Date, zone: string): string {
   switch (part.field) {
     case 'due':
       return formatDayAndTime(new Date(part.value), now, zone);
     case 'recurrence':
-      return describeRecurrence(part.value, zone);
+      return part.summary;
     case 'reminders':
       return part.value
         .map((r) => (r.minutesBefore === 0 ? 'at due time' : `${formatMinutes(r.minutesBefore)} before`))

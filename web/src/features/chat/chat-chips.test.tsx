@@ -13,6 +13,7 @@ function setup() {
       conversationId: 'c1',
       reply: `Got “${message}”`,
       operations: [],
+      engine: 'offline' as const,
     })),
     getConversation: vi.fn(),
     parse: vi.fn(async (input: ParseInput) =>

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { createApi } from '../../api/client';
 import type { ParsedLine } from '../../api/parse-types';
 import { fakeFetch, json, makeTask, problem } from '../../test-support/fixtures';
-import { EXAMPLE, exampleReading } from '../../test-support/parse-fixtures';
+import { EXAMPLE, exampleReading, reading } from '../../test-support/parse-fixtures';
 import { QuickAdd } from './quick-add';
 
 function setup(
@@ -95,12 +95,16 @@ describe('quick add', () => {
   });
 
   it('says what is missing when only parts were typed', async () => {
-    const { type, input, calls } = setup((text) => ({
-      intent: 'clarify',
-      confidence: 0.6,
-      timezone: 'America/New_York',
-      parts: [{ field: 'due', value: '2026-03-05T17:00:00-05:00', spans: [[0, text.length]] }],
-    }));
+    const { type, input, calls } = setup((text) =>
+      reading(
+        text,
+        undefined,
+        [{ part: { field: 'due', value: '2026-03-05T17:00:00-05:00' }, words: text }],
+        {
+          intent: 'clarify',
+        },
+      ),
+    );
     type('tomorrow at 5pm');
     fireEvent.submit(input.form!);
     expect((await screen.findByRole('alert')).textContent).toMatch(/title/);
