@@ -143,7 +143,9 @@ async function main() {
   );
   const b = await bundle();
   const floor = await bundle(true);
-  console.log(JSON.stringify({ bench: 'parser-bundle-slots-only', bytes: floor.bytes, gzipped: floor.gzipped }));
+  console.log(
+    JSON.stringify({ bench: 'parser-bundle-slots-only', bytes: floor.bytes, gzipped: floor.gzipped }),
+  );
   console.log(
     JSON.stringify({
       bench: 'parser-bundle',
@@ -180,7 +182,9 @@ async function main() {
   for (const [part, bytes] of [...b.parts].sort((x, y) => y[1] - x[1]))
     console.log(`| ${part} | ${bytes} | — |`);
   console.log(`| **the parser, minified** | ${b.bytes} | **${kB(b.gzipped)} kB** |`);
-  console.log(`| the slot grammar alone (no classifier: not the chat's parser) | ${floor.bytes} | ${kB(floor.gzipped)} kB |`);
+  console.log(
+    `| the slot grammar alone (no classifier: not the chat's parser) | ${floor.bytes} | ${kB(floor.gzipped)} kB |`,
+  );
 
   console.log(
     '\n| where it parses | CPU | evaluate the bundle ms | first call ms | per keystroke p50 ms | p99 ms | max ms |',
