@@ -178,6 +178,10 @@ class Printer {
         if (Array.isArray(s.prefixItems) && s.items === false)
           return `[${(s.prefixItems as Json[]).map((x) => this.type(x, ref, indent)).join(', ')}]`;
         const item = this.type((s.items ?? {}) as Json, ref, indent);
+        // A pair or a triple of one kind (`.length(n)`): the API's spans. Written so rather than as
+        // a tuple because Schemathesis trips over `prefixItems` in a response.
+        if (typeof s.minItems === 'number' && s.minItems === s.maxItems && s.minItems >= 1 && s.minItems <= 4)
+          return `[${Array.from({ length: s.minItems }, () => item).join(', ')}]`;
         return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`;
       }
       case 'object':

@@ -151,6 +151,15 @@ it('the keyboard: ? lists the shortcuts, / searches, j/k select, x completes, e 
   await help.waitFor();
   for (const key of ['q', '/', 'j', 'k', 'x', 'e', '?'])
     expect(await help.locator('kbd', { hasText: key }).count()).toBe(1);
+  // A modal dialog named by its title: the focus is in it and stays there; the keys behind it rest.
+  expect(await help.getAttribute('aria-modal')).toBe('true');
+  const focusInHelp = () => help.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+  await expect.poll(focusInHelp).toBe(true);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  expect(await focusInHelp()).toBe(true);
+  await page.keyboard.press('j');
+  expect(await page.locator('li[aria-current="true"]').count()).toBe(0);
   await page.screenshot({ path: path.join(SHOTS, 'shortcuts-dialog.png') });
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'detached' });
