@@ -14,6 +14,7 @@ import { createLogger, type Logger } from '../core/observability/logger';
 import { createMetrics } from '../core/observability/metrics';
 import { startTracing } from '../core/observability/tracing';
 import { OutboxRelay } from '../core/outbox/outbox';
+import { OutboxWriter } from '../core/outbox/writer';
 import { DEFAULT_DELIVERY } from '../core/ports/bus';
 import { systemClock } from '../core/ports/clock';
 import { SettingsStore } from '../core/settings/settings';
@@ -27,6 +28,7 @@ import { createBus } from './profiles/bus';
 import { sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
 import { createStateStore } from './profiles/state';
+import { followPublished } from './published-feed';
 import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 
@@ -114,6 +116,7 @@ export async function startFunction(
   });
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
+  const relayOwner = randomUUID();
   let scheduler: TickScheduler | undefined;
   const notify = notifyWake(database, log);
   const deps: Deps = {
@@ -124,12 +127,27 @@ export async function startFunction(
     metrics,
     newId: randomUUID,
     settings: new SettingsStore(database.db),
-    afterCommit: () => relay?.kick(),
+    outbox: new OutboxWriter({ database, owner: relayOwner, onCommitted: (w) => relay?.handoff(w) }),
     // This process's own tick wakes here; another function's wake goes to the process running it.
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
-    openLiveStream: () => openSseHub(deps),
+    openLiveStream: () => {
+      const hub = openSseHub(deps);
+      // A Trigger delivers each event to one pod: on Knative every gateway follows the outbox.
+      if (env.BUS === 'knative') {
+        const following = followPublished({
+          databaseUrl: env.DATABASE_URL!,
+          database,
+          log,
+          onEvent: (event) => hub.publish(event),
+          onGap: () => hub.resync('the live feed reconnected; some changes may have been missed'),
+        });
+        following.catch((err) => log.error({ err }, 'cannot follow published events: no live updates'));
+        closers.push(() => void following.then((stop) => stop()).catch(() => {}));
+      }
+      return hub;
+    },
     onClose: (cleanup) => closers.push(cleanup),
   };
   const instance = instantiate(fn, deps);
@@ -146,7 +164,15 @@ export async function startFunction(
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
     });
   }
-  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
+  relay = new OutboxRelay({
+    database,
+    bus,
+    log,
+    metrics,
+    pollMs: env.OUTBOX_POLL_MS,
+    owner: relayOwner,
+    announcePublished: env.BUS === 'knative',
+  });
   scheduler = new TickScheduler([instance], deps);
   const app = createFunctionApp(instance, [
     { name: 'database', check: () => database.ping() },

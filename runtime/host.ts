@@ -14,6 +14,7 @@ import { expireEmailLeases } from '../core/email/queue';
 import { createLogger, type Logger } from '../core/observability/logger';
 import { createMetrics, type Metrics } from '../core/observability/metrics';
 import { OutboxRelay, releaseOutboxClaims } from '../core/outbox/outbox';
+import { OutboxWriter } from '../core/outbox/writer';
 import type { EventBus } from '../core/ports/bus';
 import { type Clock, systemClock } from '../core/ports/clock';
 import type { Mailer } from '../core/ports/mail';
@@ -77,6 +78,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
   const clock = opts.clock ?? systemClock;
   const closers: (() => void)[] = [];
   let relay: OutboxRelay | undefined;
+  const relayOwner = randomUUID();
   let scheduler: TickScheduler | undefined;
   const deps: Deps = {
     env,
@@ -86,7 +88,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     metrics,
     newId: randomUUID,
     settings: new SettingsStore(database.db),
-    afterCommit: () => relay?.kick(),
+    outbox: new OutboxWriter({ database, owner: relayOwner, onCommitted: (w) => relay?.handoff(w) }),
     wake: (id) => scheduler?.wake(id),
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
@@ -94,7 +96,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     onClose: (cleanup) => closers.push(cleanup),
   };
   const bus = opts.bus ?? createBus({ env, log, metrics, deadLetters: databaseDeadLetters(database) });
-  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS });
+  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS, owner: relayOwner });
   const instances = opts.functions.map((fn) => instantiate(fn, deps));
   scheduler = new TickScheduler(instances, deps);
 

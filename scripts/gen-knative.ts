@@ -205,6 +205,9 @@ function serviceRef(name: string) {
 }
 
 function triggers(m: FunctionModel, dls: string | undefined) {
+  // A Trigger delivers each event to one pod; every instance of a broadcast function needs every
+  // event, so on Knative it follows the outbox's published rows instead (runtime/published-feed.ts).
+  if (m.broadcast) return [];
   return m.triggers.map((t) => ({
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',

@@ -5,6 +5,7 @@
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { boundSql, insertRows } from '../db/insert-rows';
 import { auditLog } from '../db/schema';
 import { type TaskwireEvent, TYPE_PREFIX } from '../events/define-event';
 
@@ -65,7 +66,8 @@ function auditRow(event: TaskwireEvent) {
 /** Records events in the trail; an event already there (same source and id) is left as it is. */
 export async function recordAudit(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
   if (events.length === 0) return;
-  await tx.insert(auditLog).values(events.map(auditRow)).onConflictDoNothing();
+  const { text, params } = insertRows(auditLog, events.map(auditRow), { onConflict: 'nothing' });
+  await tx.execute(boundSql(text, params));
 }
 
 export interface AuditQuery {

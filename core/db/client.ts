@@ -20,6 +20,12 @@ export interface Database {
   readonly db: Db;
   /** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
   rows<T = Record<string, unknown>>(query: ReturnType<typeof sql>, executor?: Db): Promise<T[]>;
+  /**
+   * Runs one hand-written statement with positional parameters ($1, $2, ...), prepared once per
+   * connection and reused: for the hot paths, where building the query per call costs more than
+   * running it.
+   */
+  query<T = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** PGlite only: the data directory as a tarball, to start other instances from. */
@@ -31,7 +37,8 @@ export const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.u
 /** Arbitrary constant for the advisory lock that serialises migrations across processes. */
 const MIGRATION_LOCK = 727_104_301;
 
-function normaliseRows<T>(result: unknown): T[] {
+/** Rows of a query result, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`). */
+export function normaliseRows<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
 }
@@ -69,6 +76,10 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       kind: 'postgres',
       db,
       rows: async (query, executor) => normaliseRows(await (executor ?? db).execute(query)),
+      query: async <T>(text: string, params: readonly unknown[]) =>
+        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+          prepare: true,
+        })) as unknown as T[],
       ping: async () => {
         await client`select 1`;
       },
@@ -87,6 +98,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: async (query, executor) => normaliseRows(await (executor ?? db).execute(query)),
+    query: async <T>(text: string, params: readonly unknown[]) =>
+      (await client.query<T>(text, params as unknown[])).rows,
     ping: async () => {
       await client.query('select 1');
     },

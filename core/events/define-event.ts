@@ -8,6 +8,18 @@ export const DEAD_LETTER_TOPIC = 'dead-letters';
 
 export const TYPE_PREFIX = 'dev.taskwire.';
 
+/**
+ * Event objects already validated, and what validating them gave: an event handed around one
+ * process (created here, or delivered to several consumers in turn) is checked against its schema
+ * once, not once per consumer. Events are never changed after creation; a copy is a new object.
+ */
+const validated = new WeakMap<object, TaskwireEvent>();
+
+function remember(raw: unknown, event: TaskwireEvent): void {
+  if (typeof raw === 'object' && raw !== null) validated.set(raw, event);
+  validated.set(event, event);
+}
+
 /** CloudEvents 1.0 context attributes plus Taskwire's required extensions. */
 export const Envelope = z.object({
   specversion: z.literal('1.0'),
@@ -151,11 +163,15 @@ export function defineEvent<const N extends string, S extends z.ZodType>(spec: {
       // The trace of the action that made it; the outbox adds a PRODUCER span when tracing is on.
       if (meta.traceparent) event.traceparent = meta.traceparent;
       if (meta.tracestate) event.tracestate = meta.tracestate;
+      remember(event, event);
       return event;
     },
     parse(raw) {
+      const known = typeof raw === 'object' && raw !== null ? validated.get(raw) : undefined;
+      if (known) return known as TaskwireEvent<z.output<S>>;
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return fail(parsed.error, 'received event');
+      remember(raw, parsed.data);
       return parsed.data;
     },
     is(event): event is TaskwireEvent<z.output<S>> {

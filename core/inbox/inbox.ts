@@ -5,7 +5,8 @@
  * together with its effect.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import { type Db, normaliseRows as normalised } from '../db/client';
+import { boundSql, insertRows } from '../db/insert-rows';
 import { appliedSequences, processedEvents } from '../db/schema';
 import type { TaskwireEvent } from '../events/define-event';
 
@@ -18,12 +19,7 @@ export function deliveryKey(event: EventKey): string {
 
 /** Records the event for `consumer`; false when it was recorded before (a duplicate delivery). */
 export async function firstDelivery(tx: Db, consumer: string, event: EventKey): Promise<boolean> {
-  const fresh = await tx
-    .insert(processedEvents)
-    .values({ consumer, source: event.source, eventId: event.id })
-    .onConflictDoNothing()
-    .returning({ id: processedEvents.eventId });
-  return fresh.length > 0;
+  return (await firstDeliveries(tx, consumer, [event])).size > 0;
 }
 
 /**
@@ -35,12 +31,13 @@ export async function firstDeliveries(
   consumer: string,
   events: readonly EventKey[],
 ): Promise<Set<string>> {
-  const rows = await tx
-    .insert(processedEvents)
-    .values(events.map((e) => ({ consumer, source: e.source, eventId: e.id })))
-    .onConflictDoNothing()
-    .returning({ source: processedEvents.source, id: processedEvents.eventId });
-  return new Set(rows.map(deliveryKey));
+  const { text, params } = insertRows(
+    processedEvents,
+    events.map((e) => ({ consumer, source: e.source, eventId: e.id })),
+    { onConflict: 'nothing', returning: ['source', 'eventId'] },
+  );
+  const rows = normalised<{ source: string; event_id: string }>(await tx.execute(boundSql(text, params)));
+  return new Set(rows.map((r) => deliveryKey({ source: r.source, id: r.event_id })));
 }
 
 /**

@@ -3,12 +3,14 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS, testDatabase } from '../../test/support/harness';
 import type { Database } from '../db/client';
+import { tasks } from '../db/schema';
 import { newTask, toView } from '../domain/task';
 import { TaskCreated, TaskUpdated } from '../events/catalog';
 import type { TaskwireEvent } from '../events/define-event';
 import { createLogger } from '../observability/logger';
 import type { EventBus, Subscription } from '../ports/bus';
-import { OutboxRelay, writeOutbox } from './outbox';
+import { OutboxRelay } from './outbox';
+import { OutboxWriter, type Written } from './writer';
 
 const log = createLogger({ level: 'silent' });
 const meta = { source: '/taskwire/test', correlationId: 'c' };
@@ -53,6 +55,15 @@ async function pending(database: Database): Promise<number> {
   return Number(row?.n);
 }
 
+/** Writes events in a transaction of their own, unclaimed: only a relay's claim publishes them. */
+function writeOutbox(
+  tx: Parameters<Parameters<Database['db']['transaction']>[0]>[0],
+  events: TaskwireEvent[],
+) {
+  return new OutboxWriter({ database: currentDatabase }).write(tx, events);
+}
+let currentDatabase: Database;
+
 function sequencesByKey(events: TaskwireEvent[]): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const e of events) out.set(e.partitionkey, [...(out.get(e.partitionkey) ?? []), e.sequence]);
@@ -66,14 +77,16 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
     for (const r of relays.splice(0)) await r.stop();
     await database?.close();
   });
-  const relay = (bus: EventBus, leaseMs = 30_000) => {
-    const r = new OutboxRelay({ database, bus, log, leaseMs, pollMs: 50 });
+  const relay = (bus: EventBus, leaseMs = 30_000, owner?: string) => {
+    currentDatabase = database;
+    const r = new OutboxRelay({ database, bus, log, leaseMs, pollMs: 50, ...(owner ? { owner } : {}) });
     relays.push(r);
     return r;
   };
 
   it('writes nothing when the transaction rolls back', async () => {
     database = await testDatabase(kind);
+    currentDatabase = database;
     await expect(
       database.db.transaction(async (tx) => {
         await writeOutbox(tx, eventsFor(randomUUID(), 2));
@@ -85,6 +98,7 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
 
   it('publishes every event once, in order per key, and marks it published', async () => {
     database = await testDatabase(kind);
+    currentDatabase = database;
     const keys = Array.from({ length: 10 }, () => randomUUID());
     for (let i = 0; i < 5; i++) {
       for (const key of keys) await database.db.transaction((tx) => writeOutbox(tx, [eventsFor(key, 5)[i]!]));
@@ -98,6 +112,7 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
 
   it('keeps a failed event and everything after it on the same key for later, in order', async () => {
     database = await testDatabase(kind);
+    currentDatabase = database;
     const [a, b] = [randomUUID(), randomUUID()];
     const evA = eventsFor(a, 3);
     const evB = eventsFor(b, 2);
@@ -120,6 +135,7 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
 
   it("takes over a crashed relay's claims once the lease expires", async () => {
     database = await testDatabase(kind);
+    currentDatabase = database;
     const key = randomUUID();
     await database.db.transaction((tx) => writeOutbox(tx, eventsFor(key, 2)));
     // A relay that claims and dies before publishing: simulate its lease by hand.
@@ -137,6 +153,7 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
 
   it('several relays at once keep per-key order and publish each event once', async () => {
     database = await testDatabase(kind);
+    currentDatabase = database;
     const keys = Array.from({ length: 20 }, () => randomUUID());
     const bus = new RecordingBus();
     bus.delayMs = 3;
@@ -157,5 +174,109 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
     expect(bus.published).toHaveLength(120);
     expect(new Set(bus.published.map((e) => e.id)).size).toBe(120);
     for (const seqs of sequencesByKey(bus.published).values()) expect(seqs).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('claims an event at birth for its relay, which publishes it from memory once committed', async () => {
+    database = await testDatabase(kind);
+    const bus = new RecordingBus();
+    const r = relay(bus, 30_000, 'relay-born');
+    r.start();
+    const handed: Written[] = [];
+    const writer = new OutboxWriter({
+      database,
+      owner: 'relay-born',
+      onCommitted: (w) => {
+        handed.push(w);
+        r.handoff(w);
+      },
+    });
+    const key = randomUUID();
+    const [created] = eventsFor(key, 1);
+    const w = await database.db.transaction((tx) => writer.write(tx, [created!]));
+    const [row] = await database.rows<{ lease_owner: string | null }>(
+      sql`select lease_owner from outbox where event_id = ${created!.id}`,
+    );
+    expect(row?.lease_owner).toBe('relay-born');
+    expect(w.born.map((b) => b.event.id)).toEqual([created!.id]);
+    writer.committed(w);
+    await r.drain();
+    expect(bus.published.map((e) => e.id)).toEqual([created!.id]);
+    expect(await pending(database)).toBe(0);
+  });
+
+  it('leaves an event to the claim while an older one of its key waits, so the key keeps its order', async () => {
+    database = await testDatabase(kind);
+    currentDatabase = database;
+    const key = randomUUID();
+    const [first, second] = eventsFor(key, 2);
+    // An older event of the key, unpublished (another relay's, or one that failed).
+    await database.db.transaction((tx) => writeOutbox(tx, [first!]));
+    const writer = new OutboxWriter({ database, owner: 'relay-x' });
+    const w = await database.db.transaction((tx) => writer.write(tx, [second!]));
+    expect(w).toEqual({ born: [], waiting: 1 });
+    const bus = new RecordingBus();
+    await relay(bus, 30_000, 'relay-x').drain();
+    expect(bus.published.map((e) => e.sequence)).toEqual([1, 2]);
+  });
+
+  describe('group commit', () => {
+    const make = (i: number) => {
+      const id = randomUUID();
+      const task = newTask({ title: `t${i}` }, { id, now: new Date(), defaultTimezone: 'UTC' });
+      return { task, event: eventsFor(id, 1)[0]! };
+    };
+    const row = (task: ReturnType<typeof make>['task']) => ({
+      table: tasks,
+      values: task as unknown as Record<string, unknown>,
+    });
+    async function setUp() {
+      database = await testDatabase(kind);
+      const bus = new RecordingBus();
+      const r = relay(bus, 30_000, 'relay-gc');
+      r.start();
+      const statements: number[] = [];
+      const counting: Database = {
+        ...database,
+        query: (text, params) => {
+          statements.push(params.length);
+          return database.query(text, params);
+        },
+      };
+      const writer = new OutboxWriter({
+        database: counting,
+        owner: 'relay-gc',
+        onCommitted: (w) => r.handoff(w),
+      });
+      return { bus, r, writer, statements };
+    }
+
+    it('concurrent inserts share statements, each committed with its event', async () => {
+      const { bus, r, writer, statements } = await setUp();
+      const units = Array.from({ length: 40 }, (_, i) => make(i));
+      await Promise.all(units.map(({ task, event }) => writer.insert([row(task)], [event])));
+      expect(statements.length).toBeLessThanOrEqual(10);
+      const [{ n }] = (await database.rows<{ n: number }>(sql`select count(*)::int as n from tasks`)) as [
+        { n: number },
+      ];
+      expect(n).toBe(40);
+      await r.drain();
+      expect(new Set(bus.published.map((e) => e.id))).toEqual(new Set(units.map((u) => u.event.id)));
+      expect(await pending(database)).toBe(0);
+    });
+
+    it('a unit that fails (a duplicate key) fails alone; the others of its statement commit', async () => {
+      const { writer } = await setUp();
+      const units = Array.from({ length: 20 }, (_, i) => make(i));
+      const results = await Promise.allSettled([
+        ...units.map(({ task, event }) => writer.insert([row(task)], [event])),
+        writer.insert([row(units[7]!.task)], []),
+      ]);
+      expect(results.map((x) => x.status)).toEqual([...units.map(() => 'fulfilled'), 'rejected']);
+      const [{ n }] = (await database.rows<{ n: number }>(sql`select count(*)::int as n from tasks`)) as [
+        { n: number },
+      ];
+      expect(n).toBe(20);
+      expect(await pending(database)).toBeLessThanOrEqual(20);
+    });
   });
 });

@@ -1,85 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { type SQL, sql } from 'drizzle-orm';
-import type { Database, Db } from '../db/client';
-import { outbox } from '../db/schema';
-import { definitionOf } from '../events/catalog';
+import { sql } from 'drizzle-orm';
+import type { Database } from '../db/client';
 import type { TaskwireEvent } from '../events/define-event';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
-import { producerTraceContext } from '../observability/tracing';
 import type { EventBus } from '../ports/bus';
-
-function outboxRows(events: readonly TaskwireEvent[]) {
-  return events.map((event) => {
-    const topic = definitionOf(event.type)?.topic ?? 'task-events';
-    return {
-      eventId: event.id,
-      type: event.type,
-      topic,
-      partitionKey: event.partitionkey,
-      event: withProducerSpan(event, topic),
-    };
-  });
-}
-
-/**
- * An event leaving for the bus, under a PRODUCER span of the current one when tracing is on: that
- * span's context travels in the event (`traceparent`), so its consumers continue the trace.
- */
-function withProducerSpan(event: TaskwireEvent, topic: string): TaskwireEvent {
-  const traced = producerTraceContext(
-    { topic, id: event.id, type: event.type, subject: event.subject },
-    event,
-  );
-  if (traced.traceparent === event.traceparent && traced.tracestate === event.tracestate) return event;
-  const out = { ...event };
-  if (traced.traceparent) out.traceparent = traced.traceparent;
-  if (traced.tracestate) out.tracestate = traced.tracestate;
-  return out;
-}
-
-/** Appends events to the outbox inside the caller's transaction. */
-export async function writeOutbox(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await tx.insert(outbox).values(outboxRows(events));
-}
-
-/** The outbox insert as a statement, to run inside a larger one. */
-export function outboxInsert(db: Db, events: readonly TaskwireEvent[]): SQL {
-  return db.insert(outbox).values(outboxRows(events)).getSQL();
-}
-
-/**
- * Runs independent writes and the outbox insert as ONE statement (data-modifying CTEs): atomic
- * like a transaction, but a single round trip instead of BEGIN, n + 1 statements and COMMIT.
- * The writes must not depend on each other's effects (they share one snapshot).
- */
-export async function writeAtomically(
-  db: Db,
-  writes: readonly SQL[],
-  events: readonly TaskwireEvent[],
-): Promise<void> {
-  const all = events.length ? [...writes, outboxInsert(db, events)] : [...writes];
-  if (all.length === 0) return;
-  if (all.length === 1) {
-    await db.execute(all[0]!);
-    return;
-  }
-  const ctes = sql.join(
-    all.map((w, i) => sql`${sql.raw(`w${i}`)} as (${w})`),
-    sql`, `,
-  );
-  await db.execute(sql`with ${ctes} select 1`);
-}
+import type { Written } from './writer';
 
 interface ClaimedRow {
-  id: number;
+  id: number | string;
   partition_key: string;
   event: TaskwireEvent | string;
 }
 
+interface Entry {
+  id: number;
+  event: TaskwireEvent;
+}
+
 export interface RelayOptions {
   database: Database;
+  /** Names this relay in claims; the writer claims events at birth for it under the same name. */
+  owner?: string;
   bus: EventBus;
   log: Logger;
   metrics?: Metrics;
@@ -91,7 +33,19 @@ export interface RelayOptions {
   batchKeys?: number;
   /** Rounds in flight at once. */
   parallelRounds?: number;
+  /**
+   * Announce each stamp of published rows on PostgreSQL channel `PUBLISHED_CHANNEL` (their ids):
+   * where the bus cannot give every instance of a live-update gateway every event (a Knative
+   * Trigger delivers to one pod), each pod follows the published rows instead.
+   */
+  announcePublished?: boolean;
 }
+
+/** PostgreSQL channel on which relays announce the ids of rows they stamped published. */
+export const PUBLISHED_CHANNEL = 'taskwire_published';
+
+/** Ids per notification: a payload stays far below PostgreSQL's 8,000-byte limit. */
+const IDS_PER_NOTIFY = 300;
 
 /** Serialises claims so that one key's rows are never split between two relays. */
 const CLAIM_LOCK = 727_104_302;
@@ -99,19 +53,47 @@ const CLAIM_LOCK = 727_104_302;
 /**
  * Publishes outbox rows after their transaction commits: at least once, in order per partition key,
  * and safe with several relays running (each claims whole keys under a lease; a crashed relay's
- * claims expire after `leaseMs`). `kick()` after a commit makes delivery immediate; the poll is the
- * safety net.
+ * claims expire after `leaseMs`). Events claimed at birth for this relay (see writer.ts) come by
+ * `handoff` straight after their commit and are published from memory; the others — an older event
+ * of their key was still waiting, or another relay's lease ran out — are claimed in rounds, which
+ * `kick()` starts at once and the poll is the safety net for.
  */
 export class OutboxRelay {
-  readonly owner = randomUUID();
-  readonly #opts: Required<Omit<RelayOptions, 'metrics'>> & { metrics?: Metrics };
+  readonly owner: string;
+  readonly #opts: Required<Omit<RelayOptions, 'metrics' | 'owner'>> & { metrics?: Metrics };
+  readonly #stampSql: string;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #again = false;
   #stopped = true;
+  /** Per partition key, the tail of this relay's publishing of it: one key's events one at a time. */
+  readonly #keys = new Map<string, Promise<void>>();
+  /** Handoffs being published. */
+  readonly #handoffs = new Set<Promise<void>>();
+  /** Ids published and not yet stamped; stamped together, one statement at a time. */
+  #toMark: number[] = [];
+  #marking: Promise<void> | undefined;
+  /** Some committed events were left for the claim: look again after each stamp. */
+  #waiting = false;
 
   constructor(opts: RelayOptions) {
-    this.#opts = { pollMs: 1000, leaseMs: 10_000, batchKeys: 200, parallelRounds: 3, ...opts };
+    this.owner = opts.owner ?? randomUUID();
+    this.#opts = {
+      pollMs: 1000,
+      leaseMs: 10_000,
+      batchKeys: 200,
+      parallelRounds: 3,
+      announcePublished: false,
+      ...opts,
+    };
+    const stamp = `update outbox set published_at = now(), lease_owner = null, lease_until = null
+      where id = any($1::bigint[])`;
+    this.#stampSql = this.#opts.announcePublished
+      ? `with stamped as (${stamp} returning id),
+           numbered as (select id, (row_number() over (order by id) - 1) / ${IDS_PER_NOTIFY} as chunk from stamped)
+         select pg_notify('${PUBLISHED_CHANNEL}', string_agg(id::text, ',' order by id))
+         from numbered group by chunk`
+      : stamp;
   }
 
   start(): void {
@@ -136,15 +118,33 @@ export class OutboxRelay {
     });
   }
 
+  /** Events claimed at birth for this relay, just committed: published now, from memory. */
+  handoff(w: Written): void {
+    if (w.waiting > 0) {
+      this.#waiting = true;
+      this.kick();
+    }
+    if (w.born.length === 0 || this.#stopped) return;
+    const p = this.#publishEntries(w.born);
+    this.#handoffs.add(p);
+    void p.finally(() => this.#handoffs.delete(p));
+  }
+
   /** Publishes until the outbox holds nothing this relay can claim. */
   async drain(): Promise<void> {
-    while (this.#draining) await this.#draining;
-    this.#draining = this.#drainLoop();
-    try {
-      await this.#draining;
-    } finally {
-      this.#draining = undefined;
-    }
+    // Publishing one event can commit others (a consumer's own events, handed off to this relay):
+    // wait until nothing is in flight any more.
+    do {
+      while (this.#handoffs.size > 0) await Promise.allSettled([...this.#handoffs]);
+      while (this.#draining) await this.#draining;
+      this.#draining = this.#drainLoop();
+      try {
+        await this.#draining;
+      } finally {
+        this.#draining = undefined;
+      }
+      await this.#marked();
+    } while (this.#handoffs.size > 0);
   }
 
   async stop(opts: { drain?: boolean; timeoutMs?: number } = {}): Promise<void> {
@@ -164,6 +164,7 @@ export class OutboxRelay {
    * so overlapping rounds never share a key).
    */
   async #drainLoop(): Promise<void> {
+    const lanes: Promise<void>[] = [];
     const lane = async () => {
       do {
         this.#again = false;
@@ -174,64 +175,109 @@ export class OutboxRelay {
           this.#opts.log.error({ err }, 'outbox relay round failed');
           return;
         }
-        if (claimed > 0) this.#again = true;
+        if (claimed > 0) {
+          this.#again = true;
+          // Work found: the other lanes join (an idle poll costs one claim, not one per lane).
+          if (lanes.length < this.#opts.parallelRounds) lanes.push(lane());
+        }
       } while (this.#again && !this.#stopped);
     };
-    await Promise.all(Array.from({ length: this.#opts.parallelRounds }, lane));
+    lanes.push(lane());
+    for (let i = 0; i < lanes.length; i++) await lanes[i];
   }
 
   async #round(): Promise<number> {
     const rows = await this.#claim();
-    if (rows.length === 0) return 0;
+    if (rows.length === 0) {
+      this.#waiting = false;
+      return 0;
+    }
+    await this.#publishEntries(
+      rows.map((row) => ({
+        id: Number(row.id),
+        event: typeof row.event === 'string' ? (JSON.parse(row.event) as TaskwireEvent) : row.event,
+      })),
+    );
+    return rows.length;
+  }
+
+  /**
+   * Publishes claimed entries (in id order), one key after another in order and keys side by side;
+   * renews the claims while consumers are slow, and queues the published ones for stamping.
+   */
+  async #publishEntries(entries: Entry[]): Promise<void> {
+    const ids = entries.map((e) => e.id);
     // Slow consumers (retries with backoff) must not lose the claim: renew it while publishing.
-    const ids = rows.map((r) => Number(r.id));
     const renew = setInterval(() => void this.#renew(ids), Math.max(200, this.#opts.leaseMs / 3));
     renew.unref();
     try {
-      return await this.#publishRound(rows);
+      const byKey = new Map<string, Entry[]>();
+      for (const entry of entries) {
+        const list = byKey.get(entry.event.partitionkey) ?? [];
+        list.push(entry);
+        byKey.set(entry.event.partitionkey, list);
+      }
+      const done: number[] = [];
+      await Promise.all(
+        [...byKey].map(([key, list]) => this.#afterKey(key, () => this.#publishKey(list, done))),
+      );
+      if (done.length > 0) await this.#mark(done);
     } finally {
       clearInterval(renew);
     }
   }
 
+  /** Runs `work` once this relay's earlier publishing of `key` is over. */
+  #afterKey(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.#keys.get(key);
+    const next = (previous ? previous.then(work, work) : work()).finally(() => {
+      if (this.#keys.get(key) === next) this.#keys.delete(key);
+    });
+    this.#keys.set(key, next);
+    return next;
+  }
+
   async #renew(ids: number[]): Promise<void> {
     try {
-      await this.#opts.database.db.execute(sql`
-        update outbox set lease_until = now() + ${`${this.#opts.leaseMs} milliseconds`}::interval
-        where lease_owner = ${this.owner} and published_at is null
-          and id in (${sql.join(
-            ids.map((id) => sql`${id}`),
-            sql`, `,
-          )})`);
+      await this.#opts.database.query(
+        `update outbox set lease_until = now() + make_interval(secs => $2::double precision / 1000)
+         where lease_owner = $1 and published_at is null and id = any($3::bigint[])`,
+        [this.owner, String(this.#opts.leaseMs), `{${ids.join(',')}}`],
+      );
     } catch (err) {
       this.#opts.log.warn({ err }, 'could not renew outbox leases');
     }
   }
 
-  async #publishRound(rows: ClaimedRow[]): Promise<number> {
-    const byKey = new Map<string, { id: number; event: TaskwireEvent }[]>();
-    for (const row of rows) {
-      const event = typeof row.event === 'string' ? (JSON.parse(row.event) as TaskwireEvent) : row.event;
-      const list = byKey.get(row.partition_key) ?? [];
-      list.push({ id: Number(row.id), event });
-      byKey.set(row.partition_key, list);
-    }
-    const done: number[] = [];
-    await Promise.all([...byKey.values()].map((list) => this.#publishKey(list, done)));
-    if (done.length > 0) {
-      // One statement for the whole round: under load a round spans hundreds of keys.
-      await this.#opts.database.db.execute(sql`
-        update outbox set published_at = now(), lease_owner = null, lease_until = null
-        where id in (${sql.join(
-          done.map((id) => sql`${id}`),
-          sql`, `,
-        )})`);
-    }
-    return rows.length;
+  /** Stamps published rows: ids queued while a stamp is in flight go together in the next one. */
+  #mark(ids: number[]): Promise<void> {
+    this.#toMark.push(...ids);
+    this.#marking ??= (async () => {
+      try {
+        while (this.#toMark.length > 0) {
+          const batch = this.#toMark;
+          this.#toMark = [];
+          try {
+            await this.#opts.database.query(this.#stampSql, [`{${batch.join(',')}}`]);
+          } catch (err) {
+            // Unstamped rows are published again once their lease ends: consumers deduplicate.
+            this.#opts.log.warn({ err, rows: batch.length }, 'could not stamp published outbox rows');
+          }
+        }
+      } finally {
+        this.#marking = undefined;
+      }
+      if (this.#waiting) this.kick();
+    })();
+    return this.#marking;
+  }
+
+  async #marked(): Promise<void> {
+    while (this.#marking) await this.#marking;
   }
 
   /** Publishes one key's rows in order, stopping at the first failure so later rows keep waiting. */
-  async #publishKey(list: { id: number; event: TaskwireEvent }[], done: number[]): Promise<void> {
+  async #publishKey(list: Entry[], done: number[]): Promise<void> {
     const { bus, database, metrics, log } = this.#opts;
     let published = 0;
     try {

@@ -75,6 +75,8 @@ export async function putSettings(db: Db, input: SettingsInput, now: Date): Prom
  */
 export class SettingsStore {
   #cached: { value: SettingsView; until: number } | undefined;
+  /** The read under way, which callers arriving meanwhile share (one query when the cache expires). */
+  #loading: Promise<SettingsView> | undefined;
   constructor(
     private readonly db: Db,
     private readonly ttlMs = 2000,
@@ -87,8 +89,18 @@ export class SettingsStore {
   async get(executor?: Db): Promise<SettingsView> {
     const now = Date.now();
     if (this.#cached && this.#cached.until > now) return this.#cached.value;
-    const value = await getSettings(executor ?? this.db);
-    this.#cached = { value, until: now + this.ttlMs };
+    // Inside a transaction the read must use it (see above): no sharing there.
+    if (executor) return this.#remember(await getSettings(executor), now);
+    this.#loading ??= getSettings(this.db)
+      .then((value) => this.#remember(value, now))
+      .finally(() => {
+        this.#loading = undefined;
+      });
+    return this.#loading;
+  }
+
+  #remember(value: SettingsView, at: number): SettingsView {
+    this.#cached = { value, until: at + this.ttlMs };
     return value;
   }
 

@@ -1,5 +1,6 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import type { TableRow } from '../db/insert-rows';
 import { taskSeries, tasks } from '../db/schema';
 import {
   applyPatch,
@@ -42,8 +43,8 @@ export interface CommandContext {
   /** The zone a task gets when its request names none. */
   defaultTimezone(): Promise<string>;
   transact<T>(work: (tx: Db) => Promise<{ value: T; emit?: TaskwireEvent[] }>): Promise<T>;
-  /** Inserts and their events as one atomic statement (see InvocationContext.writeAtomically). */
-  writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
+  /** Inserts and their events as one atomic statement (see InvocationContext.insertAtomically). */
+  insertAtomically(rows: readonly TableRow[], emit: readonly TaskwireEvent[]): Promise<void>;
   db: Db;
 }
 
@@ -85,7 +86,7 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
   } catch (err) {
     asUnprocessable(err);
   }
-  const writes: SQL[] = [];
+  const rows: TableRow[] = [];
   let series: { rule: unknown; mode: string } | null = null;
   if (input.recurrence) {
     if (!task.due) {
@@ -96,36 +97,34 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
     assertRule(input.recurrence, task.due, task.timezone);
     const seriesId = ctx.newId();
     series = { rule: input.recurrence, mode: input.recurrenceMode ?? 'schedule' };
-    writes.push(
-      ctx.db
-        .insert(taskSeries)
-        .values({
-          id: seriesId,
-          ...series,
-          template: {
-            title: task.title,
-            description: task.description,
-            priority: task.priority,
-            tags: task.tags,
-            reminders: task.reminders,
-          },
-          timezone: task.timezone,
-          anchor: task.due,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .getSQL(),
-    );
+    rows.push({
+      table: taskSeries,
+      values: {
+        id: seriesId,
+        ...series,
+        template: {
+          title: task.title,
+          description: task.description,
+          priority: task.priority,
+          tags: task.tags,
+          reminders: task.reminders,
+        },
+        timezone: task.timezone,
+        anchor: task.due,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
     task = { ...task, seriesId, occurrenceAt: task.due, occurrenceIndex: 0 };
   }
   // The series row comes first in the statement; the task's foreign key is checked at its end.
-  writes.push(ctx.db.insert(tasks).values(task).getSQL());
+  rows.push({ table: tasks, values: task as unknown as Record<string, unknown> });
   const view = toView(task, series);
   const event = TaskCreated.create(
     { data: { task: view, actor: ctx.actor }, subject: task.id, sequence: task.version, time: now },
     ctx.meta,
   );
-  await ctx.writeAtomically(writes, [event]);
+  await ctx.insertAtomically(rows, [event]);
   return view;
 }
 

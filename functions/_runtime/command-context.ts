@@ -11,7 +11,7 @@ export function commandContext(ctx: InvocationContext, actor = 'api'): CommandCo
     actor,
     defaultTimezone: async () => (await ctx.deps.settings.get()).timezone,
     transact: ctx.transact,
-    writeAtomically: ctx.writeAtomically,
+    insertAtomically: ctx.insertAtomically,
     db: ctx.deps.database.db,
   };
 }

@@ -1,7 +1,6 @@
-import type { SQL } from 'drizzle-orm';
-
 import type { z } from 'zod';
 import type { Db } from '../../core/db/client';
+import type { TableRow } from '../../core/db/insert-rows';
 import type { EventDefinition, EventMeta, TaskwireEvent } from '../../core/events/define-event';
 import type { Logger } from '../../core/observability/logger';
 import { DEFAULT_DELIVERY, type DeliverySpec } from '../../core/ports/bus';
@@ -27,10 +26,11 @@ export interface InvocationContext {
    */
   transact<T>(work: (tx: Db) => Promise<{ value: T } & Emits>): Promise<T>;
   /**
-   * The fast path for commands that only insert: the writes and the outbox insert go to the
-   * database as one atomic statement. Writes must not depend on each other's effects.
+   * The fast path for commands that only insert: the rows (parents first) and their events go to
+   * the database as one atomic statement, shared with concurrent calls (group commit). The rows
+   * must not depend on each other's effects beyond foreign keys.
    */
-  writeAtomically(writes: SQL[], emit: TaskwireEvent[]): Promise<void>;
+  insertAtomically(rows: readonly TableRow[], emit: readonly TaskwireEvent[]): Promise<void>;
 }
 
 export interface RouteContext<B, Q, P, L = undefined> extends InvocationContext {
@@ -185,6 +185,13 @@ export interface FunctionSpec<L = undefined> {
    */
   ordered?: boolean;
   /**
+   * Events the handler would do nothing with, told from the event alone (a task created without
+   * reminders, for the reminder scheduler): acknowledged without a transaction or a dedupe record,
+   * since applying them twice changes nothing either. Not for `ordered` functions, whose sequence
+   * record every event must move.
+   */
+  ignores?: (event: TaskwireEvent) => boolean;
+  /**
    * Let the bus hand over queued events together, handled in one transaction. Only for handlers
    * whose whole effect is in that transaction (no mail sent, no call made).
    */
@@ -229,6 +236,8 @@ export function defineFunction<L = undefined>(spec: FunctionSpec<L>): TaskwireFu
   if (!ID_RE.test(spec.id)) throw new Error(`function id "${spec.id}" must be kebab-case`);
   if ((spec.on?.length ?? 0) > 0 && !spec.handler)
     throw new Error(`function ${spec.id} has triggers but no handler`);
+  if (spec.ignores && spec.ordered)
+    throw new Error(`function ${spec.id}: an ordered function must see every event (no ignores)`);
   if (!spec.routes?.length && !spec.on?.length && !spec.tick) {
     throw new Error(`function ${spec.id} declares no routes, triggers or tick`);
   }

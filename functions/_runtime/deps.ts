@@ -2,6 +2,7 @@ import type { Env } from '../../core/config/env';
 import type { Database } from '../../core/db/client';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
+import type { OutboxWriter } from '../../core/outbox/writer';
 import type { Clock } from '../../core/ports/clock';
 import type { LiveStream } from '../../core/ports/live-stream';
 import type { Mailer } from '../../core/ports/mail';
@@ -21,8 +22,8 @@ export interface Deps {
   metrics: Metrics;
   newId: () => string;
   settings: SettingsStore;
-  /** Called after a transaction that wrote outbox rows commits (wakes the relay). */
-  afterCommit: () => void;
+  /** Writes events with their change (and hands what it claimed to this process's relay). */
+  outbox: OutboxWriter;
   /** Asks a tick function to re-check when it is next due (no-op where ticks come from a cron). */
   wake: (functionId: string) => void;
   mailer: Mailer;

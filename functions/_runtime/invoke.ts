@@ -9,7 +9,7 @@ import {
   runInContext,
   startConsumerSpans,
 } from '../../core/observability/tracing';
-import { writeAtomically as writeAtomicallyInDb, writeOutbox } from '../../core/outbox/outbox';
+import type { Written } from '../../core/outbox/writer';
 import type { Deliver, DeliveryResult } from '../../core/ports/bus';
 import type { InvocationContext } from './define-function';
 import type { Deps } from './deps';
@@ -35,29 +35,23 @@ export function invocationContext({ fn, deps }: FunctionInstance): InvocationCon
     log,
     meta,
     async transact(work) {
-      let wrote = false;
+      let written: Written | undefined;
       let after: (() => void) | undefined;
       const value = await deps.database.db.transaction(async (tx) => {
         const result = await work(tx);
-        if (result.emit?.length) {
-          await writeOutbox(tx, result.emit);
-          wrote = true;
-        }
+        if (result.emit?.length) written = await deps.outbox.write(tx, result.emit);
         after = result.after;
         return result.value;
       });
-      if (wrote) deps.afterCommit();
+      if (written) deps.outbox.committed(written);
       after?.();
       return value;
     },
-    async writeAtomically(writes, emit) {
-      await writeAtomicallyInDb(deps.database.db, writes, emit);
-      if (emit.length) deps.afterCommit();
-    },
+    insertAtomically: (rows, emit) => deps.outbox.insert(rows, emit),
   };
 }
 
-export type EventOutcome = 'processed' | 'duplicate' | 'stale';
+export type EventOutcome = 'processed' | 'duplicate' | 'stale' | 'ignored';
 
 /**
  * Runs an event function's handler for one delivery: validation against the catalog, then in one
@@ -98,6 +92,7 @@ async function handleInContext(
   trace: { traceparent?: string | undefined; tracestate?: string | undefined },
 ): Promise<EventOutcome> {
   const log = deps.log.child({ fn: fn.id, eventId: event.id, type: event.type });
+  if (fn.ignores?.(event)) return 'ignored';
   if (fn.ephemeral) {
     const meta: EventMeta = { source: sourceOf(fn), correlationId: event.correlationid, ...trace };
     await fn.handler!({ event, local, tx: deps.database.db, deps, log, meta });
@@ -110,20 +105,17 @@ async function handleInContext(
     traceparent: trace.traceparent,
     tracestate: trace.tracestate,
   };
-  let wrote = false;
+  let written: Written | undefined;
   let after: (() => void) | undefined;
   const outcome = await deps.database.db.transaction(async (tx): Promise<EventOutcome> => {
     if (!(await firstDelivery(tx, fn.id, event))) return 'duplicate';
     if (fn.ordered && (await isStale(tx, fn.id, event))) return 'stale';
     const result = await fn.handler!({ event, local, tx, deps, log, meta });
-    if (result?.emit?.length) {
-      await writeOutbox(tx, result.emit);
-      wrote = true;
-    }
+    if (result?.emit?.length) written = await deps.outbox.write(tx, result.emit);
     after = result?.after;
     return 'processed';
   });
-  if (wrote) deps.afterCommit();
+  if (written) deps.outbox.committed(written);
   after?.();
   if (outcome === 'duplicate') {
     deps.metrics.eventsDuplicate.inc({ type: event.type, consumer: fn.id });
@@ -168,18 +160,22 @@ export function deliverBatchInProcess(
   const single = deliverInProcess(instance);
   return async (raws) => {
     if (raws.length === 1) return [await single(raws[0]!)];
-    let events: TaskwireEvent[];
+    let parsed: TaskwireEvent[];
     try {
-      events = raws.map((raw) => parseEvent(raw));
+      parsed = raws.map((raw) => parseEvent(raw));
     } catch {
       return Promise.all(raws.map(single));
     }
+    const acknowledged = parsed.map(() => ({ status: 200 }));
+    // What the handler would do nothing with needs no transaction and no dedupe record.
+    const events = fn.ignores ? parsed.filter((e) => !fn.ignores!(e)) : parsed;
+    if (events.length === 0) return acknowledged;
     const spans = startConsumerSpans(
       events.map((e) => messageOf(e, deps)),
       fn.id,
     );
     try {
-      let wrote = false;
+      let written: Written | undefined;
       const afters: (() => void)[] = [];
       const outcomes = await deps.database.db.transaction(async (tx) => {
         const fresh = await firstDeliveries(tx, fn.id, events);
@@ -223,13 +219,10 @@ export function deliverBatchInProcess(
             if (r?.after) afters.push(r.after);
           }
         }
-        if (emit.length) {
-          await writeOutbox(tx, emit);
-          wrote = true;
-        }
+        if (emit.length) written = await deps.outbox.write(tx, emit);
         return result;
       });
-      if (wrote) deps.afterCommit();
+      if (written) deps.outbox.committed(written);
       for (const after of afters) after();
       spans.end(undefined, outcomes);
       outcomes.forEach((o, i) => {
@@ -249,7 +242,7 @@ export function deliverBatchInProcess(
           );
         }
       });
-      return events.map(() => ({ status: 200 }));
+      return acknowledged;
     } catch (err) {
       spans.end(err);
       deps.log.debug({ err, fn: fn.id, size: raws.length }, 'batch failed; handling its events one by one');

@@ -114,7 +114,7 @@ export default defineFunction({
             },
             ctx.meta,
           );
-          await ctx.writeAtomically([], [event]);
+          await ctx.insertAtomically([], [event]);
         }
         return { status: 200, body: result };
       },

@@ -44,8 +44,8 @@ export default defineFunction({
   // A purged task takes its reminders with it (foreign key cascade): nothing to do for task.purged.
   on: [TaskCreated, TaskUpdated, TaskCompleted, TaskReopened, TaskDeleted, TaskRestored],
   batch: true,
+  ignores: cannotAffectReminders,
   handler: async ({ event, tx, deps, meta }) => {
-    if (cannotAffectReminders(event)) return {};
     const now = deps.clock.now();
     const task = await findTask(tx, event.subject, { includeDeleted: true, forUpdate: true });
     const { defaultReminderChannel } = await deps.settings.get(tx);
