@@ -10,6 +10,7 @@ export default defineConfig({
           include: [
             'core/**/*.test.ts',
             'functions/**/*.test.ts',
+            'runtime/**/*.test.ts',
             'scripts/**/*.test.ts',
             'test/**/*.test.ts',
           ],

@@ -3,10 +3,10 @@
 // reads one utterance per line on stdin and writes exactly one JSON object per line on
 // stdout, in order. Anything else (usage, errors) goes to stderr.
 import { Temporal } from 'temporal-polyfill';
+import { isKnownTimeZone } from '../core/domain/time-zone';
 // The parser itself, not the package index: the index also loads zod, which costs start-up time.
 import { parseUtterance } from '../core/nlu/parse';
 import type { ParseResult, TaskSlots } from '../core/nlu/types';
-import { isValidTimeZone } from '../core/nlu/zoned';
 
 const USAGE =
   'usage: nlu [--now <ISO 8601 date-time>] [--tz <IANA time zone>]  (utterances on stdin, one per line)';
@@ -45,7 +45,7 @@ function parseArgs(args: string[]): CliOptions {
       throw new UsageError(`unknown option ${arg}`);
   }
   const timeZone = argValue(args, '--tz') ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (!isValidTimeZone(timeZone))
+  if (!isKnownTimeZone(timeZone))
     throw new UsageError(`--tz: "${timeZone}" is not an IANA time zone such as Europe/Berlin`);
   const nowText = argValue(args, '--now');
   return { now: nowText ? parseNow(nowText, timeZone) : new Date(), timeZone };

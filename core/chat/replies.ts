@@ -20,9 +20,7 @@ function reminderText(task: TaskView): string {
 
 export function created(task: TaskView, timeZone: string): string {
   const due = task.due ? ` for ${when(task.due, timeZone)}` : '';
-  const repeat = task.recurrence
-    ? ` (repeats ${describeRule(task.recurrence).replace(/^every /, 'every ')})`
-    : '';
+  const repeat = task.recurrence ? ` (repeats ${describeRule(task.recurrence)})` : '';
   const extras = [
     task.priority === 'high' ? 'high priority' : '',
     task.tags.length ? task.tags.map((t) => `#${t}`).join(' ') : '',

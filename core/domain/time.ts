@@ -1,31 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { canonicalTimeZone, formatInZone, isKnownTimeZone } from './time-zone';
 import { IANA_TIME_ZONES } from './time-zones';
 
-const zoneCache = new Map<string, string | null>();
-
-/** Returns the canonical IANA name of a time zone, or null when the name is unknown. */
-export function canonicalTimeZone(name: string): string | null {
-  const cached = zoneCache.get(name);
-  if (cached !== undefined) return cached;
-  let result: string | null = null;
-  try {
-    result = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    result = null;
-  }
-  zoneCache.set(name, result);
-  return result;
-}
-
-function knownToIntl(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
+export { canonicalTimeZone, formatInZone };
 
 function intlZones(): string[] {
   const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
@@ -38,7 +16,7 @@ function intlZones(): string[] {
  * lists them, and `GET /api/time-zones` serves them to clients.
  */
 export const TIME_ZONES: readonly [string, ...string[]] = (() => {
-  const names = [...new Set([...IANA_TIME_ZONES, ...intlZones(), 'UTC'])].filter(knownToIntl).sort();
+  const names = [...new Set([...IANA_TIME_ZONES, ...intlZones(), 'UTC'])].filter(isKnownTimeZone).sort();
   return names as [string, ...string[]];
 })();
 
@@ -114,17 +92,4 @@ export function isReasonableInstant(d: Date): boolean {
 /** An instant as an ISO string in UTC, or null. */
 export function iso(d: Date | null | undefined): string | null {
   return d ? d.toISOString() : null;
-}
-
-/** Formats an instant in a zone, e.g. "Sun, Mar 8, 3:00 PM EDT". */
-export function formatInZone(d: Date, timeZone: string, locale = 'en-US'): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  }).format(d);
 }

@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { type DateContext, findDates } from './dates';
 import { MaskedText } from './masked-text';
+import { parseNumber } from './numbers';
 import { extractTags, normaliseTag } from './tags';
 import { cleanTarget } from './title';
 import type { Priority, QueryFilter } from './types';
@@ -37,17 +38,6 @@ function dayRange(day: Zoned): Range {
   return [start, start.add({ days: 1 })];
 }
 
-const COUNT_WORDS: Record<string, number> = {
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-  seven: 7,
-  ten: 10,
-  fourteen: 14,
-  thirty: 30,
-};
 const COUNT = '(\\d+|two|three|four|five|six|seven|ten|fourteen|thirty)';
 const NEXT_DAYS = new RegExp(
   `\\b(?:next|coming|within(?:\\s+the)?(?:\\s+next)?|in\\s+the\\s+next)\\s+${COUNT}\\s+days?\\b`,
@@ -55,7 +45,7 @@ const NEXT_DAYS = new RegExp(
 const LAST_DAYS = new RegExp(`\\b(?:last|past|previous)\\s+${COUNT}\\s+days?\\b`);
 
 function count(raw: string): number {
-  return COUNT_WORDS[raw] ?? Number(raw);
+  return parseNumber(raw) ?? Number(raw);
 }
 
 /** Windows named by a word: today, this week, last month, the next 3 days, recently … */

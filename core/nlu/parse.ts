@@ -1,3 +1,4 @@
+import { isKnownTimeZone } from '../domain/time-zone';
 import { askFor } from './clarify/ask';
 import type { DateContext } from './dates';
 import { decide } from './decide';
@@ -9,10 +10,10 @@ import { outOfScope } from './out-of-scope';
 import { core, type Sentence, toSentence } from './sentence';
 import { isSmallTalk } from './smalltalk';
 import type { ParseOptions, ParseResult, QueryFilter } from './types';
-import { isValidTimeZone, zonedNow } from './zoned';
+import { zonedNow } from './zoned';
 
 export function dateContext(opts: ParseOptions): DateContext {
-  const timeZone = isValidTimeZone(opts.timeZone) ? opts.timeZone : 'UTC';
+  const timeZone = isKnownTimeZone(opts.timeZone) ? opts.timeZone : 'UTC';
   const now = Number.isFinite(opts.now.getTime()) ? opts.now : new Date();
   return { now: zonedNow(now, timeZone), timeZone };
 }

@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { formatInZone } from '../domain/time-zone';
 
 // All wall-clock arithmetic happens in the user's zone through Temporal, never in the
 // machine's zone, so "Sunday at 3pm" is 15:00 where the user lives, DST included.
@@ -45,33 +46,9 @@ export function isAfter(a: Zoned, b: Zoned): boolean {
   return Temporal.ZonedDateTime.compare(a, b) > 0;
 }
 
-// Building an Intl.DateTimeFormat costs more than the rest of a parse: remember the answers.
-const zoneChecks = new Map<string, boolean>();
-
-export function isValidTimeZone(name: string): boolean {
-  const known = zoneChecks.get(name);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  if (zoneChecks.size < 1000) zoneChecks.set(name, valid);
-  return valid;
-}
-
 /** A short human form for questions, e.g. "Sun, Mar 8, 3:00 PM". */
 export function describe(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    weekday: 'short',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  return formatInZone(new Date(iso), timeZone, { zoneName: false });
 }
 
 export const WEEKDAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;

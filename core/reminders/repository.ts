@@ -149,6 +149,21 @@ export function channelOf(row: { channel: string }): ReminderChannel {
   return row.channel === 'email' ? 'email' : 'in-app';
 }
 
+/** The reminders a claim took, as a reminder.due announces them (how late each fired, at `now`). */
+export function firedReminders(due: readonly DueReminder[], now: Date) {
+  return due.map((r) => ({
+    reminderId: r.id,
+    taskId: r.taskId,
+    minutesBefore: r.minutesBefore,
+    channel: channelOf(r),
+    triggerAt: r.triggerAt.toISOString(),
+    dueAt: r.dueAt.toISOString(),
+    title: r.title,
+    timezone: r.timezone,
+    lateMs: Math.max(0, now.getTime() - r.triggerAt.getTime()),
+  }));
+}
+
 export async function taskIdsOf(db: Db, reminderIds: string[]): Promise<string[]> {
   if (reminderIds.length === 0) return [];
   const rows = await db

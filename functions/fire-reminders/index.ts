@@ -1,5 +1,5 @@
 import { ReminderDue } from '../../core/events/catalog';
-import { channelOf, claimDueReminders, nextTrigger } from '../../core/reminders/repository';
+import { claimDueReminders, firedReminders, nextTrigger } from '../../core/reminders/repository';
 import { defineFunction } from '../_runtime/define-function';
 
 /** Reminders claimed per transaction (and listed per reminder.due event). */
@@ -24,17 +24,7 @@ export default defineFunction({
           const event = ReminderDue.create(
             {
               data: {
-                reminders: due.map((r) => ({
-                  reminderId: r.id,
-                  taskId: r.taskId,
-                  minutesBefore: r.minutesBefore,
-                  channel: channelOf(r),
-                  triggerAt: r.triggerAt.toISOString(),
-                  dueAt: r.dueAt.toISOString(),
-                  title: r.title,
-                  timezone: r.timezone,
-                  lateMs: Math.max(0, now.getTime() - r.triggerAt.getTime()),
-                })),
+                reminders: firedReminders(due, now),
                 firedAt: now.toISOString(),
                 actor: 'system:fire-reminders',
               },

@@ -48,7 +48,8 @@ export interface ResourceOptions {
   maxRetries: number;
 }
 
-const component = (
+/** A Dapr Component resource. */
+export const component = (
   name: string,
   type: string,
   metadata: Record<string, unknown>[],

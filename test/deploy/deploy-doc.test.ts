@@ -192,6 +192,12 @@ describe('DEPLOY.md', () => {
       if (file === 'values-minikube.yaml') {
         const max = Number(DOC.match(/max_connections=(\d+)/)![1]);
         expect(max).toBeGreaterThanOrEqual(worst + rollout + 3);
+        // The throwaway PostgreSQL's manifest names the budget it was sized for: the same figure.
+        const named = DOC.match(
+          /connection budget of values-minikube\.yaml \(see Database connections\): (\d+)/,
+        );
+        expect(named, 'the budget named beside max_connections').not.toBeNull();
+        expect(Number(named![1])).toBe(worst + rollout + 3);
       }
     }
   });
@@ -253,5 +259,18 @@ describe('DEPLOY.md', () => {
     expect(section).toContain('npm run test:dapr');
     expect(section).toContain('npm run validate:cluster');
     expect(section).toMatch(/Only a live cluster can prove/);
+    // "Proven on every CI run": every npm script it names exists, the two proofs are run by .ci/run,
+    // and nothing is described as still being written.
+    const proven = section.slice(0, section.indexOf('Only a live cluster can prove'));
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8');
+    const named = [...proven.matchAll(/`npm run ([\w:-]+)`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThanOrEqual(2);
+    for (const script of named) expect(pkg.scripts, script).toHaveProperty(script);
+    for (const script of ['validate:cluster', 'test:dapr'])
+      expect(ci, `.ci/run runs npm run ${script}`).toMatch(new RegExp(`^npm run ${script}$`, 'm'));
+    expect(proven).not.toMatch(/being (?:added|written|built)|another engineer|\bbranch\b|\bTODO\b/i);
   });
 });

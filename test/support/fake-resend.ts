@@ -14,6 +14,8 @@ export interface ResendCall {
  */
 export async function startFakeResend(apiKey: string) {
   const calls: ResendCall[] = [];
+  /** The calls that sent an email (answered with a new id). */
+  const delivered: ResendCall[] = [];
   const sentByKey = new Map<string, string>();
   let failNext = 0;
   const read = (req: IncomingMessage) =>
@@ -48,6 +50,7 @@ export async function startFakeResend(apiKey: string) {
     if (key && sentByKey.has(key)) return reply(200, { id: sentByKey.get(key) });
     const id = crypto.randomUUID();
     if (key) sentByKey.set(key, id);
+    delivered.push(call);
     return reply(200, { id });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +58,7 @@ export async function startFakeResend(apiKey: string) {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     calls,
+    delivered,
     /** Distinct emails actually sent (a repeated idempotency key counts once). */
     sent: () => sentByKey.size,
     failTimes: (n: number) => {

@@ -33,7 +33,7 @@ import type { DeliveryResult } from '../../core/ports/bus';
 import { ManualClock } from '../../core/ports/clock';
 import type { Mailer, MailMessage } from '../../core/ports/mail';
 import { desiredReminders } from '../../core/reminders/plan';
-import { channelOf, claimDueReminders, reconcileReminders } from '../../core/reminders/repository';
+import { claimDueReminders, firedReminders, reconcileReminders } from '../../core/reminders/repository';
 import { SettingsStore } from '../../core/settings/settings';
 import { type CommandContext, createTask } from '../../core/tasks/commands';
 import { findTask } from '../../core/tasks/repository';
@@ -305,17 +305,7 @@ export async function claimDue(kit: FunctionKit): Promise<TaskwireEvent> {
   return ReminderDue.create(
     {
       data: {
-        reminders: due.map((r) => ({
-          reminderId: r.id,
-          taskId: r.taskId,
-          minutesBefore: r.minutesBefore,
-          channel: channelOf(r),
-          triggerAt: r.triggerAt.toISOString(),
-          dueAt: r.dueAt.toISOString(),
-          title: r.title,
-          timezone: r.timezone,
-          lateMs: Math.max(0, now.getTime() - r.triggerAt.getTime()),
-        })),
+        reminders: firedReminders(due, now),
         firedAt: now.toISOString(),
         actor: 'test',
       },

@@ -58,7 +58,16 @@ export async function withSecretsFrom(
 ): Promise<Record<string, string | undefined>> {
   const out = { ...env };
   for (const [variable, ref] of parseSecretMap(spec)) {
-    const value = await store.get(ref);
+    const value = await store.get(ref).catch((err: unknown) => {
+      // A store that reports a missing secret as an error (Dapr's) still says which setting lacks it.
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(
+        `secret "${ref}" (for ${variable}) could not be read from the ${store.kind} secret store: ${why}`,
+        {
+          cause: err,
+        },
+      );
+    });
     if (value === undefined)
       throw new Error(`secret "${ref}" (for ${variable}) is missing from the ${store.kind} secret store`);
     out[variable] = value;

@@ -2,6 +2,7 @@
 
 import { buildUpdate, type Span, slotsIn } from '../build';
 import { askFor } from '../clarify/ask';
+import { parseNumber } from '../numbers';
 import { core } from '../sentence';
 import { cleanTarget } from '../title';
 import { type Frame, match, TASK_WORD } from './frame';
@@ -101,16 +102,6 @@ const RELATIVE_SHIFT =
 
 const SHIFT =
   /\b(?<dir>back|forward|out|up|later|earlier|ahead)?(?:\s+by)?\s+(?<n>a|an|one|\d+|two|three|four|five|six|a\s+couple\s+(?:of\s+)?)\s*(?<unit>minutes?|mins?|hours?|days?|weeks?)(?:\s+(?<dir2>later|earlier))?$/i;
-const SHIFT_COUNT: Record<string, number> = {
-  a: 1,
-  an: 1,
-  one: 1,
-  two: 2,
-  three: 3,
-  four: 4,
-  five: 5,
-  six: 6,
-};
 const SHIFT_UNIT: Record<string, number> = { m: 1, h: 60, d: 1440, w: 10080 };
 
 /** "push X back an hour" → +60: minutes to move the task from its own due time. */
@@ -118,7 +109,7 @@ export function shiftMinutes(c: string, verb: string): number | undefined {
   const m = SHIFT.exec(c);
   if (!m?.groups) return undefined;
   const raw = m.groups.n!.toLowerCase().replace(/\s+/g, ' ');
-  const n = /^a couple/.test(raw) ? 2 : (SHIFT_COUNT[raw] ?? Number(raw));
+  const n = parseNumber(raw) ?? Number(raw);
   const unit = SHIFT_UNIT[m.groups.unit!.toLowerCase()[0]!]!;
   const dir = (m.groups.dir ?? m.groups.dir2 ?? '').toLowerCase();
   const earlier = /^(?:forward|up|earlier)$/.test(dir) || (!dir && /^(?:bring|pull)/.test(verb));
