@@ -903,7 +903,7 @@ kn service create notifications -n "$NS" --force \
   --timeout 300
 kubectl -n "$NS" patch ksvc notifications --type json -p '[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem","value":true}]'
 
-# chat: The assistant: turns a message into task operations (offline parser, or Claude with a key).
+# chat: The assistant: turns a message into task operations (offline parser, or Claude with a key); previews what the parser understands.
 kn service create chat -n "$NS" --force \
   --image "$IMAGE" \
   ${PULL_SECRET:+--pull-secret "$PULL_SECRET"} \

@@ -21,10 +21,22 @@ describe('the web app’s API types', () => {
 
   it('name the vocabulary and leave no part untyped', () => {
     const text = renderWebTypes();
-    for (const name of ['Task', 'TaskInput', 'TaskPatch', 'Settings', 'ChatReply', 'Update', 'Problem']) {
+    for (const name of [
+      'Task',
+      'TaskInput',
+      'TaskPatch',
+      'Settings',
+      'ChatReply',
+      'ParseRequest',
+      'ParsedLine',
+      'Update',
+      'Problem',
+    ]) {
       expect(text).toMatch(new RegExp(`export (interface|type) ${name}\\b`));
     }
     expect(text).toContain('recurrenceSummary?: string | null;');
+    // A span of POST /api/parse is a pair (a zod tuple), not an open array.
+    expect(text).toContain('spans: [number, number][];');
     expect(text).not.toContain('unknown;');
   });
 

@@ -92,6 +92,8 @@ const NAMED: [string, Source][] = [
   ['ChatRequest', body('post', '/api/chat')],
   ['ChatReply', response('post', '/api/chat', 200)],
   ['Conversation', response('get', '/api/conversations/:id', 200)],
+  ['ParseRequest', body('post', '/api/parse')],
+  ['ParsedLine', response('post', '/api/parse', 200)],
   ['NotificationList', response('get', '/api/notifications', 200)],
   ['PushKey', response('get', '/api/push/key', 200)],
   ['PushSubscriptionJson', body('post', '/api/push/subscriptions')],
@@ -175,7 +177,14 @@ class Printer {
       case 'null':
         return 'null';
       case 'array': {
+        // A tuple (zod's z.tuple): fixed items, nothing after them.
+        if (Array.isArray(s.prefixItems) && s.items === false)
+          return `[${(s.prefixItems as Json[]).map((x) => this.type(x, ref, indent)).join(', ')}]`;
         const item = this.type((s.items ?? {}) as Json, ref, indent);
+        // A pair or a triple of one kind (`.length(n)`): the API's spans. Written so rather than as
+        // a tuple because Schemathesis trips over `prefixItems` in a response.
+        if (typeof s.minItems === 'number' && s.minItems === s.maxItems && s.minItems >= 1 && s.minItems <= 4)
+          return `[${Array.from({ length: s.minItems }, () => item).join(', ')}]`;
         return /[|&]/.test(item) ? `(${item})[]` : `${item}[]`;
       }
       case 'object':

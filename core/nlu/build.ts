@@ -1,6 +1,6 @@
 import { askFor } from './clarify/ask';
 import type { DateContext } from './dates';
-import { MaskedText } from './masked-text';
+import { MaskedText, type SlotSources } from './masked-text';
 import { type Extracted, extractSlots } from './slots';
 import { cleanTarget, cleanTitle } from './title';
 import type { DueSaid, ParseResult, PendingClarification, TaskSlots } from './types';
@@ -28,6 +28,33 @@ export function dueSaidIn(text: string, x: Extracted): DueSaid | undefined {
     time: x.due.hasTime,
     meridiem: !x.due.hasTime || SURE_OF_MERIDIEM.test(words),
   };
+}
+
+/**
+ * The result with the words each slot came from, when the caller asked for them for this very
+ * text (`ctx.sourcesOf`); a reading of other words (a rewritten sentence) carries none.
+ */
+export function sourced(
+  result: ParseResult,
+  text: string,
+  ctx: DateContext,
+  found: SlotSources[],
+): ParseResult {
+  if (ctx.sourcesOf === undefined || ctx.sourcesOf !== text) return result;
+  const sources: SlotSources = {};
+  for (const part of found) {
+    for (const [slot, spans] of Object.entries(part) as [keyof SlotSources, Span[]][]) {
+      sources[slot] = [...(sources[slot] ?? []), ...spans];
+    }
+  }
+  for (const spans of Object.values(sources)) spans.sort((a, b) => a[0] - b[0]);
+  return { ...result, sources };
+}
+
+/** Where `words` sit inside `span` of `text`, ignoring case. */
+function spanOfWords(text: string, span: Span, words: string): Span | undefined {
+  const at = text.toLowerCase().indexOf(words.toLowerCase(), span[0]);
+  return at >= 0 && at + words.length <= span[1] ? [at, at + words.length] : undefined;
 }
 
 export function clamp(confidence: number): number {
@@ -71,17 +98,43 @@ export function buildCreate(
   ctx: DateContext,
   options: CreateOptions,
 ): ParseResult {
+  const result = readCreate(text, body, ctx, options);
+  return sourced(result.parsed, text, ctx, result.sources);
+}
+
+function readCreate(
+  text: string,
+  body: Span[],
+  ctx: DateContext,
+  options: CreateOptions,
+): { parsed: ParseResult; sources: SlotSources[] } {
   const x = slotsIn(text, body, ctx, options.remind);
   let title = x.title;
   const task: TaskSlots = { ...x.task };
+  const sources: SlotSources[] = ctx.sourcesOf === text ? [x.sources()] : [];
   if (options.mid) {
     const mid = slotsIn(text, [options.mid], ctx);
     Object.assign(task, { ...mid.task, ...task });
     const midWords = cleanTitle(mid.title);
+    if (ctx.sourcesOf === text) sources.push(mid.sources());
     if (!title && midWords) title = midWords;
-    else if (midWords && /^[\p{L}-]+$/u.test(midWords) && !NOT_A_MID_TAG.test(midWords))
+    else if (midWords && /^[\p{L}-]+$/u.test(midWords) && !NOT_A_MID_TAG.test(midWords)) {
       task.tags = [...new Set([...(task.tags ?? []), midWords.toLowerCase()])];
+      const words = spanOfWords(text, options.mid, midWords);
+      if (words) sources.push({ tags: [words] });
+    }
   }
+  return { parsed: createOrAsk(text, x, title, task, ctx, options), sources };
+}
+
+function createOrAsk(
+  text: string,
+  x: Extracted,
+  title: string,
+  task: TaskSlots,
+  ctx: DateContext,
+  options: CreateOptions,
+): ParseResult {
   if (!title) {
     const missing: PendingClarification['missing'] =
       options.remind && !task.due ? ['what', 'due'] : options.remind ? ['what'] : ['title'];
@@ -156,6 +209,10 @@ export interface UpdateParts {
 /** An update with only the changed fields, or a question when the target or change is missing. */
 export function buildUpdate(text: string, parts: UpdateParts, ctx: DateContext): ParseResult {
   const x = slotsIn(text, parts.change, ctx);
+  return sourced(readUpdate(text, x, parts), text, ctx, ctx.sourcesOf === text ? [x.sources()] : []);
+}
+
+function readUpdate(text: string, x: Extracted, parts: UpdateParts): ParseResult {
   const task: TaskSlots = { ...x.task, ...parts.extra };
   // "make it weekly" keeps the task's own due time; the first occurrence is only a default for new tasks.
   if (task.recurrence && !x.dueSaid) delete task.due;

@@ -14,6 +14,7 @@ export {
   QueryFilterSchema,
   RecurrenceSlotSchema,
   ReminderSlotSchema,
+  SlotSourcesSchema,
   TaskSlotsSchema,
 } from './schema';
 export type {
@@ -28,6 +29,14 @@ export type {
   QueryFilter,
   RecurrenceSlot,
   ReminderSlot,
+  SlotSources,
   TaskSlots,
   WeekdayCode,
 } from './types';
+export {
+  type Span,
+  type Understanding,
+  type UnderstandOptions,
+  type UnderstoodPart,
+  understand,
+} from './understand';

@@ -63,7 +63,7 @@ export function parseOrThrow(text: string | ScreenedMessage, opts: ParseOptions)
   const message = screened(text);
   const { text: clean, lower } = message;
   if (!clean) return { intent: 'none', confidence: 0.95 };
-  const ctx = dateContext(opts);
+  const ctx = opts.withSources ? { ...dateContext(opts), sourcesOf: clean } : dateContext(opts);
   if (message.findings.injection) return { intent: 'none', confidence: 0.95 };
   if (message.bulk) return bulkConfirmation(lower, message.bulk.operation, ctx);
   const sentence = toSentence(clean);

@@ -18,6 +18,10 @@ describe('extractPriority', () => {
     ['p3 tidy up', 'low'],
     ['p2 update docs', 'medium'],
     ['normal priority', 'medium'],
+    ['call mom #family !high', 'high'],
+    ['tidy the shed !low', 'low'],
+    ['file the report !med', 'medium'],
+    ['water the plants !3', 'low'],
   ])('reads "%s" as %s', (text, priority) => {
     expect(extractPriority(masked(text))).toBe(priority);
   });

@@ -24,6 +24,10 @@ const PATTERNS: [Priority, RegExp][] = [
   ['medium', new RegExp(`${LEAD_IN}\\b(?:${MEDIUM})\\b`, 'gd')],
   ['high', new RegExp(`${LEAD_IN}\\b(?:${HIGH})\\b(?:\\s+${PRI})?`, 'gd')],
   ['high', /(?:^|\s|(?<=[\p{L}\p{N}]))(?:!{2,}|!1)(?=\s|$)/dgu],
+  // The quick-add shorthand of other to-do apps: "!high", "!med", "!low", "!2", "!3".
+  ['high', /(?<![\p{L}\p{N}!])!(?:high|hi|urgent|important|top)(?![\p{L}\p{N}])/dgu],
+  ['medium', /(?<![\p{L}\p{N}!])!(?:medium|med|mid|normal|2)(?![\p{L}\p{N}])/dgu],
+  ['low', /(?<![\p{L}\p{N}!])!(?:low|lo|3|4)(?![\p{L}\p{N}])/dgu],
 ];
 
 const DETERMINER = /\b(?:the|an?|my|your|his|her|our|their|some|this|that|these|those|any)\s+$/;

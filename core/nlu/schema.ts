@@ -72,6 +72,20 @@ export const OutOfScopeSchema = z
   .object({ topic: z.string().min(1).optional(), offer: TaskSlotsSchema.optional() })
   .strict();
 
+const SpansSchema = z.array(z.tuple([z.number().int().min(0), z.number().int().min(0)]));
+
+export const SlotSourcesSchema = z
+  .object({
+    title: SpansSchema.optional(),
+    description: SpansSchema.optional(),
+    tags: SpansSchema.optional(),
+    reminders: SpansSchema.optional(),
+    recurrence: SpansSchema.optional(),
+    priority: SpansSchema.optional(),
+    due: SpansSchema.optional(),
+  })
+  .strict();
+
 export const ParseResultSchema = z
   .object({
     intent: IntentSchema,
@@ -83,5 +97,6 @@ export const ParseResultSchema = z
     pending: PendingClarificationSchema.optional(),
     dueSaid: DueSaidSchema.optional(),
     outOfScope: OutOfScopeSchema.optional(),
+    sources: SlotSourcesSchema.optional(),
   })
   .strict();

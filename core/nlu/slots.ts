@@ -1,5 +1,5 @@
 import { type DateContext, type FoundDate, findDates } from './dates';
-import { allMatches, type MaskedText } from './masked-text';
+import { allMatches, type MaskedText, type SlotSources } from './masked-text';
 import { extractPriority } from './priority';
 import { extractRecurrence, firstOccurrence } from './recurrence';
 import { extractRelativeReminders } from './reminders';
@@ -26,6 +26,8 @@ export interface Extracted {
   quotedTitle: boolean;
   /** How many slots (besides the title) were found. */
   slotCount: number;
+  /** The words each slot came from, in the coordinates of the text given. */
+  sources(): SlotSources;
 }
 
 export interface ExtractOptions {
@@ -88,12 +90,12 @@ function reminderAt(remindAt: FoundDate, due: Zoned, ctx: DateContext): number |
  * "15 minutes before" or "every Monday" are not read as due dates.
  */
 export function extractSlots(m: MaskedText, ctx: DateContext, options: ExtractOptions = {}): Extracted {
-  const quoted = takeQuotedTitle(m);
-  const labelled = takeDescription(m, false);
-  const tags = extractTags(m);
-  const offsets = extractRelativeReminders(m);
-  const recurrence = extractRecurrence(m);
-  const priority = extractPriority(m);
+  const quoted = m.attribute('title', () => takeQuotedTitle(m));
+  const labelled = m.attribute('description', () => takeDescription(m, false));
+  const tags = m.attribute('tags', () => extractTags(m));
+  const offsets = m.attribute('reminders', () => extractRelativeReminders(m));
+  const recurrence = m.attribute('recurrence', () => extractRecurrence(m));
+  const priority = m.attribute('priority', () => extractPriority(m));
   const dates = findDates(m.view(), ctx);
   let vagueTime = false;
   for (const match of allMatches(VAGUE, m.view())) {
@@ -102,11 +104,15 @@ export function extractSlots(m: MaskedText, ctx: DateContext, options: ExtractOp
   }
 
   // Parentheses go last: "(low priority)" or "(by Friday)" are slots, "(size 10)" is a note.
-  const description = labelled ?? takeDescription(m, true);
+  const description = labelled ?? m.attribute('description', () => takeDescription(m, true));
   const reminderTimes = dates.length > 1 ? dates.filter((d) => isReminderTime(m, d)) : [];
   const dueCandidates = dates.filter((d) => !reminderTimes.includes(d));
   let due = dueCandidates.find((d) => d.hasDate && d.hasTime) ?? dueCandidates[0];
-  for (const d of dates) for (const [start, end] of d.spans) m.consume(start, end);
+  for (const d of dates) {
+    m.attribute(reminderTimes.includes(d) ? 'reminders' : 'due', () => {
+      for (const [start, end] of d.spans) m.consume(start, end);
+    });
+  }
 
   let dueZdt = due?.zdt;
   if (recurrence?.rule.frequency === 'monthly' && !recurrence.rule.byMonthDay && due?.dayOfMonth) {
@@ -158,6 +164,7 @@ export function extractSlots(m: MaskedText, ctx: DateContext, options: ExtractOp
     vagueTime,
     quotedTitle: quoted !== undefined,
     slotCount: Object.keys(task).length + (offsets.length && !dueZdt ? 1 : 0),
+    sources: () => m.sources(),
   };
 }
 

@@ -3,6 +3,7 @@
 // zod); `schema.test.ts` checks the parser's schemas stay in step with these.
 import type { Frequency, Weekday } from '../domain/recurrence-rule';
 import type { Priority, ReminderSpec } from '../domain/task';
+import type { SlotSources } from './masked-text';
 
 export type { Priority };
 
@@ -12,7 +13,11 @@ export interface ParseOptions {
   now: Date;
   /** IANA zone of the user, e.g. "America/New_York". */
   timeZone: string;
+  /** Also say which words each slot came from (`ParseResult.sources`), e.g. to show them. */
+  withSources?: boolean;
 }
+
+export type { SlotSources };
 
 export type WeekdayCode = Weekday;
 
@@ -97,4 +102,9 @@ export interface ParseResult {
   dueSaid?: DueSaid;
   /** none: the message asked for something outside the to-do list (internal). */
   outOfScope?: OutOfScope;
+  /**
+   * With `withSources`: the character ranges of the screened text each slot of `task` (or
+   * `pending.task`) came from (internal, not in the CLI contract).
+   */
+  sources?: SlotSources;
 }

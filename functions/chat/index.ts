@@ -12,6 +12,7 @@ import { type ScreenedMessage, screenMessage } from '../../core/nlu';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction } from '../_runtime/define-function';
 import type { Deps } from '../_runtime/deps';
+import { parseRoute } from './parse';
 
 export const MESSAGE_MAX = 4000;
 
@@ -49,7 +50,8 @@ function findingsOf(message: ScreenedMessage): string[] {
 
 export default defineFunction({
   id: 'chat',
-  description: 'The assistant: turns a message into task operations (offline parser, or Claude with a key).',
+  description:
+    'The assistant: turns a message into task operations (offline parser, or Claude with a key); previews what the parser understands.',
   setup: (deps) => ({ engine: engineFor(deps) }),
   routes: (route) => [
     route({
@@ -142,5 +144,6 @@ export default defineFunction({
         return { status: 200, body: { id, messages, createdAt, updatedAt } };
       },
     }),
+    parseRoute,
   ],
 });

@@ -6,8 +6,11 @@ import { NotificationsDialog } from './features/notifications/notifications-dial
 import { Toasts } from './features/notifications/toasts';
 import { SettingsDialog } from './features/settings/settings-dialog';
 import { HeaderBar } from './features/shell/header-bar';
+import { createKeyboard } from './features/shell/keyboard';
+import { ShortcutsDialog } from './features/shell/shortcuts-dialog';
 import { TokenDialog } from './features/shell/token-dialog';
 import { NewTaskDialog } from './features/task-form/new-task-dialog';
+import { QuickAdd } from './features/task-form/quick-add';
 import { TaskDetailDialog } from './features/task-form/task-detail-dialog';
 import { TasksPanel } from './features/tasks/tasks-panel';
 import { TrashDialog } from './features/trash/trash-dialog';
@@ -88,6 +91,8 @@ export function App(props: AppProps) {
       action: { label: 'Turn on', run: () => void push.enable() },
     });
   }
+
+  const keyboard = createKeyboard({ tasks, openTask, onError: showError });
 
   const chat = createChatStore({
     api,
@@ -179,9 +184,10 @@ export function App(props: AppProps) {
         onNotifications={() => setBellOpen(true)}
         onTrash={() => router.navigate('/trash')}
         onSettings={() => router.navigate('/settings')}
+        onShortcuts={keyboard.openHelp}
       />
       <main class="layout">
-        <ChatPanel chat={chat} now={now} timeZone={settings.timeZone} />
+        <ChatPanel chat={chat} api={api} now={now} timeZone={settings.timeZone} />
         <TasksPanel
           tasks={tasks}
           now={now}
@@ -189,6 +195,19 @@ export function App(props: AppProps) {
           onOpen={(task) => openTask(task.id)}
           onNewTask={() => router.navigate('/new')}
           onError={showError}
+          selectedId={keyboard.selected()}
+          onSelect={keyboard.select}
+          quickAdd={
+            <QuickAdd
+              api={api}
+              timeZone={settings.timeZone}
+              now={now()}
+              onCreated={(task) => {
+                tasks.receive(task);
+                toasts.push({ tone: 'info', title: `Added “${task.title}”` });
+              }}
+            />
+          }
         />
       </main>
 
@@ -281,6 +300,10 @@ export function App(props: AppProps) {
           }}
           onClose={() => setBellOpen(false)}
         />
+      </Show>
+
+      <Show when={keyboard.helpOpen()}>
+        <ShortcutsDialog onClose={keyboard.closeHelp} />
       </Show>
 
       <Show when={needsToken()}>

@@ -3,6 +3,8 @@ import type { Zoned } from '../zoned';
 export interface DateContext {
   now: Zoned;
   timeZone: string;
+  /** Results read from this text carry the words each slot came from (`ParseResult.sources`). */
+  sourcesOf?: string;
 }
 
 /** A date or time found in the text, already resolved to an instant in the user's zone. */

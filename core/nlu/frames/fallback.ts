@@ -1,8 +1,9 @@
 // When no frame matched: chatter stays chatter, anything that reads like a to-do becomes one.
 
-import { buildCreate, clamp, dueSaidIn, slotsIn } from '../build';
+import { buildCreate, clamp, dueSaidIn, slotsIn, sourced } from '../build';
 import { askFor } from '../clarify/ask';
 import { core } from '../sentence';
+import type { ParseResult } from '../types';
 import { isTaskVerb } from '../verbs';
 import { type Frame, whole } from './frame';
 
@@ -38,13 +39,14 @@ export const fallback: Frame = (s, ctx) => {
   if (!x.title) {
     if (x.slotCount) {
       const dueSaid = dueSaidIn(s.text, x);
-      return {
+      const asked: ParseResult = {
         intent: 'clarify',
         confidence: 0.6,
         question: askFor(['title'], { task: x.task, timeZone: ctx.timeZone }),
         pending: { intent: 'create', task: x.task, missing: ['title'] },
         ...(dueSaid ? { dueSaid } : {}),
       };
+      return sourced(asked, s.text, ctx, ctx.sourcesOf === s.text ? [x.sources()] : []);
     }
     return { intent: 'none', confidence: 0.6 };
   }

@@ -1,3 +1,4 @@
+import type { ParsedLine, ParseInput } from './parse-types';
 import type {
   AppNotification,
   AuditEntry,
@@ -106,7 +107,7 @@ export function createApi(options: ApiOptions = {}) {
   async function request<T>(
     method: string,
     path: string,
-    init: { body?: unknown; query?: Query; headers?: Record<string, string> } = {},
+    init: { body?: unknown; query?: Query; headers?: Record<string, string>; signal?: AbortSignal } = {},
   ): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
     if (init.body !== undefined) headers['content-type'] = 'application/json';
@@ -118,8 +119,11 @@ export function createApi(options: ApiOptions = {}) {
         method,
         headers,
         body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        ...(init.signal ? { signal: init.signal } : {}),
       });
-    } catch {
+    } catch (err) {
+      // A request its caller gave up on is not the network failing.
+      if (init.signal?.aborted) throw err;
       throw new ApiError(0, 'Offline', 'Taskwire cannot be reached. Check your connection and try again.');
     }
     if (response.status === 401) options.onUnauthorized?.();
@@ -159,6 +163,9 @@ export function createApi(options: ApiOptions = {}) {
         body: conversationId ? { message, conversationId } : { message },
       }),
     getConversation: (id: string) => request<Conversation>('GET', `/conversations/${enc(id)}`),
+    /** What the chat's parser understands in a line, part by part; changes nothing. */
+    parse: (input: ParseInput, signal?: AbortSignal) =>
+      request<ParsedLine>('POST', '/parse', { body: input, ...(signal ? { signal } : {}) }),
     listNotifications: () => request<NotificationList>('GET', '/notifications'),
     readNotification: (id: string) => request<AppNotification>('POST', `/notifications/${enc(id)}/read`),
     readAllNotifications: () => request<unknown>('POST', '/notifications/read-all'),

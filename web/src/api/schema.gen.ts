@@ -212,6 +212,70 @@ export interface Conversation {
   updatedAt: string;
 }
 
+/** Body of POST /api/parse. */
+export interface ParseRequest {
+  text: string;
+  timezone?: string;
+  mode?: 'chat' | 'task';
+}
+
+/** 200 response of POST /api/parse. */
+export interface ParsedLine {
+  intent: 'create' | 'update' | 'complete' | 'delete' | 'query' | 'clarify' | 'none';
+  confidence: number;
+  title?: string;
+  target?: string;
+  timezone: string;
+  task: {
+    description?: string;
+    due?: string;
+    priority?: 'low' | 'medium' | 'high';
+    tags?: string[];
+    recurrence?: {
+      frequency: 'daily' | 'weekly' | 'monthly' | 'yearly';
+      interval: number;
+      byWeekday?: ('MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU')[];
+      byMonthDay?: number;
+    } | null;
+    reminders?: {
+      minutesBefore: number;
+    }[];
+  };
+  parts: ({
+    field: 'due';
+    value: string;
+    spans: [number, number][];
+  } | {
+    field: 'recurrence';
+    value: {
+      frequency: 'daily' | 'weekly' | 'monthly' | 'yearly';
+      interval: number;
+      byWeekday?: ('MO' | 'TU' | 'WE' | 'TH' | 'FR' | 'SA' | 'SU')[];
+      byMonthDay?: number;
+    };
+    summary: string;
+    spans: [number, number][];
+  } | {
+    field: 'reminders';
+    value: {
+      minutesBefore: number;
+    }[];
+    spans: [number, number][];
+  } | {
+    field: 'priority';
+    value: 'low' | 'medium' | 'high';
+    spans: [number, number][];
+  } | {
+    field: 'tags';
+    value: string;
+    spans: [number, number][];
+  } | {
+    field: 'description';
+    value: string;
+    spans: [number, number][];
+  })[];
+}
+
 /** 200 response of GET /api/notifications. */
 export interface NotificationList {
   notifications: AppNotification[];

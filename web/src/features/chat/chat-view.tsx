@@ -1,7 +1,11 @@
-import { createEffect, createSignal, For, on, Show } from 'solid-js';
+import { createEffect, createSignal, createUniqueId, For, on, Show } from 'solid-js';
+import type { ParsedLine } from '../../api/parse-types';
 import { SendIcon } from '../../components/icons';
+import { UnderstoodChips } from '../../components/understood-chips';
 import { relativeDue } from '../../lib/time';
+import { withoutPart } from '../../lib/understood';
 import type { ChatMessage } from '../../stores/chat-store';
+import type { Parsed } from '../../stores/line-parser';
 
 export const SUGGESTIONS = [
   'Call mom Sunday at 3pm, remind me 15 minutes before',
@@ -18,13 +22,32 @@ export interface ChatViewProps {
   onSend: (text: string) => unknown;
   onStartOver?: () => void;
   suggestions?: string[];
+  /** What the parser understood in a message being typed (shown when it is of the draft as it stands). */
+  understood?: Parsed | null;
+  /** The draft changed; with `reading` when a removed chip took its words out (no need to ask again). */
+  onDraft?: (text: string, reading?: ParsedLine) => void;
 }
 
 /** The conversation and the message box; Enter sends, Shift+Enter starts a new line. */
 export function ChatView(props: ChatViewProps) {
   const [draft, setDraft] = createSignal('');
+  const chipsId = createUniqueId();
   let input!: HTMLTextAreaElement;
   let log!: HTMLDivElement;
+  const edit = (text: string, reading?: ParsedLine) => {
+    setDraft(text);
+    props.onDraft?.(text, reading);
+  };
+  const understood = () => (props.understood?.text === draft() ? props.understood : null);
+  // Removing a chip sends the message without that part's words.
+  const remove = (index: number) => {
+    const reading = understood();
+    if (!reading) return;
+    const next = withoutPart(reading.text, reading.line, index);
+    edit(next.text, next.parsed);
+    autoGrow();
+    input.focus();
+  };
 
   const autoGrow = () => {
     input.style.height = 'auto';
@@ -33,12 +56,12 @@ export function ChatView(props: ChatViewProps) {
   const send = () => {
     const text = draft().trim();
     if (!text || props.pending) return;
-    setDraft('');
+    edit('');
     autoGrow();
     props.onSend(text);
   };
   const suggest = (text: string) => {
-    setDraft(text);
+    edit(text);
     input.focus();
     autoGrow();
   };
@@ -121,6 +144,13 @@ export function ChatView(props: ChatViewProps) {
           </div>
         </Show>
       </div>
+      <UnderstoodChips
+        id={chipsId}
+        parts={understood()?.line.parts ?? []}
+        now={props.now}
+        timeZone={understood()?.line.timezone ?? props.timeZone}
+        onRemove={remove}
+      />
       <form
         class="chat-form"
         onSubmit={(event) => {
@@ -133,10 +163,11 @@ export function ChatView(props: ChatViewProps) {
           class="chat-input"
           rows={1}
           aria-label="Message"
+          aria-describedby={chipsId}
           placeholder="e.g. Buy milk tomorrow at 5pm"
           value={draft()}
           onInput={(event) => {
-            setDraft(event.currentTarget.value);
+            edit(event.currentTarget.value);
             autoGrow();
           }}
           onKeyDown={(event) => {

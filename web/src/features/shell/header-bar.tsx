@@ -16,6 +16,8 @@ export interface HeaderBarProps {
   onNotifications: () => void;
   onTrash: () => void;
   onSettings: () => void;
+  /** Opens the list of keyboard shortcuts (also `?`). */
+  onShortcuts?: () => void;
 }
 
 export function HeaderBar(props: HeaderBarProps) {
@@ -77,6 +79,18 @@ export function HeaderBar(props: HeaderBarProps) {
         >
           <GearIcon />
         </button>
+        <Show when={props.onShortcuts}>
+          <button
+            type="button"
+            class="icon-button shortcuts-button"
+            aria-label="Keyboard shortcuts"
+            title="Keyboard shortcuts (?)"
+            aria-keyshortcuts="?"
+            onClick={() => props.onShortcuts?.()}
+          >
+            ?
+          </button>
+        </Show>
       </div>
     </header>
   );

@@ -9,6 +9,8 @@ export interface TaskItemProps {
   timeZone: string;
   onToggle: (task: Task, completed: boolean) => void;
   onOpen: (task: Task) => void;
+  /** The keyboard's selection (j/k): x completes it, e edits it. */
+  selected?: boolean;
 }
 
 /** The checkbox's name always holds the title, completed or not (the acceptance checks find it by title). */
@@ -33,7 +35,12 @@ export function TaskItem(props: TaskItemProps) {
     <li
       class="task"
       data-task-id={props.task.id}
-      classList={{ 'task-done': done(), 'task-overdue': !!label()?.overdue }}
+      aria-current={props.selected ? 'true' : undefined}
+      classList={{
+        'task-done': done(),
+        'task-overdue': !!label()?.overdue,
+        'task-selected': !!props.selected,
+      }}
     >
       <input
         type="checkbox"

@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js';
+import { createEffect, For, on, Show } from 'solid-js';
 import type { Task } from '../../api/types';
 import { GROUP_ORDER, type TaskGroup } from '../../lib/task-view';
 import { TaskItem } from './task-item';
@@ -10,6 +10,10 @@ export interface TaskListProps {
   onToggle: (task: Task, completed: boolean) => void;
   onOpen: (task: Task) => void;
   empty?: string;
+  /** The task the keyboard selected (j/k); its row is marked and keeps the focus. */
+  selectedId?: string | null;
+  /** Focus entered a task's row: it becomes the selection, so j/k go on from there. */
+  onSelect?: (id: string) => void;
 }
 
 /** One list named "Tasks"; group headings are presentational rows so every task stays a direct item. */
@@ -28,9 +32,34 @@ export function TaskList(props: TaskListProps) {
     });
   };
   const group = (key: TaskGroup['key']) => props.groups.find((g) => g.key === key);
+  const rowOf = (id: string) =>
+    [...list.querySelectorAll<HTMLElement>('li[data-task-id]')].find((li) => li.dataset.taskId === id);
+  // A newly selected task takes the focus, visibly; so does its row when it moves to another group
+  // (completed), unless the focus went somewhere else meanwhile.
+  createEffect(
+    on([() => props.selectedId, () => props.groups], ([id]) => {
+      if (!id) return;
+      queueMicrotask(() => {
+        const row = rowOf(id);
+        const active = document.activeElement;
+        if (!row || row.contains(active)) return;
+        if (active && active !== document.body && !list.contains(active)) return;
+        row.querySelector<HTMLElement>('.task-title')?.focus();
+        row.scrollIntoView?.({ block: 'nearest' });
+      });
+    }),
+  );
 
   return (
-    <ul ref={list} class="task-list" aria-label="Tasks">
+    <ul
+      ref={list}
+      class="task-list"
+      aria-label="Tasks"
+      onFocusIn={(event) => {
+        const id = (event.target as HTMLElement).closest<HTMLElement>('li[data-task-id]')?.dataset.taskId;
+        if (id && id !== props.selectedId) props.onSelect?.(id);
+      }}
+    >
       <For each={GROUP_ORDER}>
         {(key) => (
           <Show when={group(key)}>
@@ -49,6 +78,7 @@ export function TaskList(props: TaskListProps) {
                       timeZone={props.timeZone}
                       onToggle={toggle}
                       onOpen={props.onOpen}
+                      selected={props.selectedId === task.id}
                     />
                   )}
                 </For>

@@ -58,6 +58,8 @@ export function TaskToolbar(props: TaskToolbarProps) {
           <span class="visually-hidden">Search tasks</span>
           <input
             type="search"
+            data-shortcut="search"
+            aria-keyshortcuts="/"
             placeholder="Search"
             value={props.filter.q}
             onInput={(e) => props.onChange({ q: e.currentTarget.value })}

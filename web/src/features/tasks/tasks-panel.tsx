@@ -1,4 +1,4 @@
-import { Show } from 'solid-js';
+import { type JSX, Show } from 'solid-js';
 import type { Task } from '../../api/types';
 import type { TaskStore } from '../../stores/task-store';
 import { TaskList } from './task-list';
@@ -11,6 +11,10 @@ export interface TasksPanelProps {
   onOpen: (task: Task) => void;
   onNewTask: () => void;
   onError: (message: string) => void;
+  /** Above the toolbar: the one-line new task. */
+  quickAdd?: JSX.Element;
+  selectedId?: string | null;
+  onSelect?: (id: string) => void;
 }
 
 /** Container: binds the task store to the toolbar and the list. */
@@ -35,6 +39,7 @@ export function TasksPanel(props: TasksPanelProps) {
       <h2 id="tasks-heading" class="panel-title">
         Tasks
       </h2>
+      {props.quickAdd}
       <TaskToolbar
         filter={props.tasks.filter()}
         knownTags={props.tasks.knownTags()}
@@ -56,6 +61,8 @@ export function TasksPanel(props: TasksPanelProps) {
         onToggle={toggle}
         onOpen={props.onOpen}
         empty={empty()}
+        selectedId={props.selectedId ?? null}
+        onSelect={props.onSelect}
       />
     </section>
   );
