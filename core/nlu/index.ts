@@ -6,7 +6,7 @@
 export { continueClarification } from './clarify/answer';
 export { type InputFindings, inspectInput, type ScreenedMessage, screenMessage } from './input/screen';
 export { daysMentioned } from './mentions';
-export { parseUtterance } from './parse';
+export { parseUtterance, warmUpParser } from './parse';
 export {
   IntentSchema,
   ParseResultSchema,

@@ -4,7 +4,7 @@
 
 import { type Span, spanMapper } from './align';
 import { readAs } from './frames/by-intent';
-import { screenMessage } from './input/screen';
+import { type ScreenedMessage, screened } from './input/screen';
 import { MaskedText, type SlotSources } from './masked-text';
 import { dateContext, parseUtterance } from './parse';
 import { toSentence } from './sentence';
@@ -46,6 +46,8 @@ export interface Understanding {
 export interface UnderstandOptions extends ParseOptions {
   /** `message`: a chat message, read as the chat reads it; `task`: the line is a new task. */
   as: 'message' | 'task';
+  /** `raw` as the edge already screened it (`screenMessage`); screened here when absent. */
+  screened?: ScreenedMessage;
 }
 
 /**
@@ -55,7 +57,7 @@ export interface UnderstandOptions extends ParseOptions {
  * // { intent: 'create', title: 'Call mom', parts: [{ field: 'due', value: '2026-03-08T15:00:00-04:00', spans: [[9, 22]] }, { field: 'tags', value: 'family', spans: [[23, 30]] }], … }
  */
 export function understand(raw: string, opts: UnderstandOptions): Understanding {
-  const message = screenMessage(raw);
+  const message = opts.screened ?? screened(raw);
   const parsed = readLine(message, opts);
   const slots = parsed.task ?? parsed.pending?.task ?? {};
   const { title, ...task } = slots;
@@ -75,7 +77,7 @@ export function understand(raw: string, opts: UnderstandOptions): Understanding 
   };
 }
 
-function readLine(message: ReturnType<typeof screenMessage>, opts: UnderstandOptions): ParseResult {
+function readLine(message: ScreenedMessage, opts: UnderstandOptions): ParseResult {
   if (opts.as === 'message') return parseUtterance(message, { ...opts, withSources: true });
   try {
     const ctx = { ...dateContext(opts), sourcesOf: message.text };

@@ -8,7 +8,7 @@ import { TaskView } from '../../core/domain/task';
 import { requiredText } from '../../core/domain/text';
 import { NotFoundError } from '../../core/errors';
 import { ChatInputFlagged } from '../../core/events/catalog';
-import { type ScreenedMessage, screenMessage } from '../../core/nlu';
+import { type ScreenedMessage, screenMessage, warmUpParser } from '../../core/nlu';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction } from '../_runtime/define-function';
 import type { Deps } from '../_runtime/deps';
@@ -52,7 +52,12 @@ export default defineFunction({
   id: 'chat',
   description:
     'The assistant: turns a message into task operations (offline parser, or Claude with a key); previews what the parser understands.',
-  setup: (deps) => ({ engine: engineFor(deps) }),
+  setup: (deps) => {
+    // The parser's rules compile on first use (about a second): soon after start, not in the
+    // first person's request. Unref'd, so it never holds a process open.
+    setTimeout(() => warmUpParser(deps.clock.now()), 300).unref();
+    return { engine: engineFor(deps) };
+  },
   routes: (route) => [
     route({
       method: 'post',

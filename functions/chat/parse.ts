@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeRule } from '../../core/domain/recurrence/description';
 import { TimeZone } from '../../core/domain/time';
-import { understand } from '../../core/nlu';
+import { screenMessage, understand } from '../../core/nlu';
 import {
   IntentSchema,
   PrioritySchema,
@@ -86,6 +86,8 @@ export const parseRoute = route({
   handler: async ({ body, deps }) => {
     const timezone = body.timezone ?? (await deps.settings.get()).timezone;
     const understood = understand(body.text, {
+      // Screened once, here at the edge, as the chat's own route does.
+      screened: screenMessage(body.text),
       now: deps.clock.now(),
       timeZone: timezone,
       as: body.mode === 'task' ? 'task' : 'message',

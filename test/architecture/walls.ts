@@ -214,10 +214,15 @@ export function loadedAtRunTime(tree: SourceTree, entry: string): Map<string, st
 
 /**
  * Where a chat message may be screened (sanitised, checked for injection): the chat function at the
- * HTTP edge, the agent when it is handed raw text, and the screen itself (its `screened` helper lets
+ * HTTP edge (its chat and parse routes), the agent when it is handed raw text, and the screen itself (its `screened` helper lets
  * the parser accept raw text from the CLI).
  */
-const SCREENS_AT_THE_EDGE = ['functions/chat/index.ts', 'core/chat/agent.ts', 'core/nlu/input/screen.ts'];
+const SCREENS_AT_THE_EDGE = [
+  'functions/chat/index.ts',
+  'functions/chat/parse.ts',
+  'core/chat/agent.ts',
+  'core/nlu/input/screen.ts',
+];
 
 /** The offline parser and its command line (`npm run nlu`). */
 export const PARSER_ENTRIES = ['core/nlu/parse.ts', 'scripts/nlu.ts'];
