@@ -80,3 +80,56 @@ describe('the pool size (DATABASE_POOL_MAX)', () => {
     expect(larger).toEqual({ distinctPids: 5, serverSide: 5 });
   });
 });
+
+describe('query(): hand-written statements, prepared once (PGlite and PostgreSQL)', () => {
+  for (const kind of ['pglite', 'postgres'] as const) {
+    const open = async () =>
+      openDatabase(kind === 'pglite' ? {} : { databaseUrl: await url('sslmode=disable') });
+
+    it(`${kind}: runs one text with different parameters and types, and survives a failing run`, async () => {
+      db = await open();
+      const text = 'select $1::int + 1 as n, $2::jsonb as j, $3::text as t, $4::timestamptz as at';
+      for (let i = 0; i < 8; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1 + i));
+        const [row] = await db.query<{ n: number; j: unknown; t: string | null; at: Date }>(text, [
+          i,
+          JSON.stringify({ i }),
+          i % 2 ? null : `t${i}`,
+          at.toISOString(),
+        ]);
+        expect({ ...row, at: new Date(row!.at).toISOString() }).toEqual({
+          n: i + 1,
+          j: { i },
+          t: i % 2 ? null : `t${i}`,
+          at: at.toISOString(),
+        });
+      }
+      await expect(db.query('select 1 / $1::int as n', [0])).rejects.toThrow(/division by zero/);
+      await expect(db.query('select nonsense from', [])).rejects.toThrow(/syntax/);
+      expect(await db.query('select 1 / $1::int as n', [1])).toEqual([{ n: 1 }]);
+    });
+
+    it(`${kind}: never runs inside another caller's open transaction`, async () => {
+      db = await open();
+      const d = db;
+      await d.query('create table probe (v int)', []);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const tx = d.db.transaction(async (t) => {
+        await t.execute(sql`insert into probe values (1)`);
+        entered();
+        await held;
+        throw new Error('roll back');
+      });
+      await inside;
+      // Outside the transaction: it must not see (nor commit with) the uncommitted row.
+      const counted = d.query<{ n: number }>('select count(*)::int as n from probe', []);
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      await expect(tx).rejects.toThrow('roll back');
+      expect(await counted).toEqual([{ n: 0 }]);
+    });
+  }
+});

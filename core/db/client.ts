@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
 import type { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -98,14 +98,69 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: async (query, executor) => normaliseRows(await (executor ?? db).execute(query)),
-    query: async <T>(text: string, params: readonly unknown[]) =>
-      (await client.query<T>(text, params as unknown[])).rows,
+    query: preparedQuery(client),
     ping: async () => {
       await client.query('select 1');
     },
     close: () => client.close(),
     dump: () => client.dumpDataDir('none'),
   };
+}
+
+/**
+ * PGlite's `query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls into the
+ * WebAssembly backend, and parses and plans the text anew each time (unnamed statements): on the
+ * hot paths that cost more than the statement's work. Here each text is parsed once as a named
+ * statement (so PostgreSQL can keep its plan), and every run is ONE call: Bind, Describe,
+ * Execute, Sync. It takes the same two locks as `query`, so it never runs inside another caller's
+ * transaction.
+ */
+function preparedQuery(client: PGlite): Database['query'] {
+  const { serialize } = protocol;
+  const statements = new Map<string, { name: string; types: number[] }>();
+  const concat = (parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
+  };
+  return <T>(text: string, params: readonly unknown[]) =>
+    client._runExclusiveTransaction(() =>
+      client._runExclusiveQuery(async () => {
+        let statement = statements.get(text);
+        if (!statement) {
+          const name = `tw_${statements.size}`;
+          const { messages } = await client.execProtocol(
+            concat([
+              serialize.parse({ name, text }),
+              serialize.describe({ type: 'S', name }),
+              serialize.sync(),
+            ]),
+            { syncToFs: false },
+          );
+          statement = { name, types: pgliteParse.parseDescribeStatementResults(messages) };
+          statements.set(text, statement);
+        }
+        const { types } = statement;
+        const values = params.map((v, i) => {
+          if (v === null || v === undefined) return null;
+          const serializer = client.serializers[types[i]!];
+          return serializer ? serializer(v) : String(v);
+        });
+        const { messages } = await client.execProtocol(
+          concat([
+            serialize.bind({ statement: statement.name, values }),
+            serialize.describe({ type: 'P' }),
+            serialize.execute({}),
+            serialize.sync(),
+          ]),
+        );
+        return (pgliteParse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
+      }),
+    );
 }
 
 export { schema };
