@@ -131,5 +131,19 @@ describe('query(): hand-written statements, prepared once (PGlite and PostgreSQL
       await expect(tx).rejects.toThrow('roll back');
       expect(await counted).toEqual([{ n: 0 }]);
     });
+
+    it(`${kind}: given the caller's transaction, runs in it and rolls back with it`, async () => {
+      db = await open();
+      const d = db;
+      await d.query('create table probe (v int)', []);
+      const seen = d.db.transaction(async (t) => {
+        await t.execute(sql`insert into probe values (1)`);
+        await d.query('insert into probe values ($1::int)', [2], t);
+        const inside = await d.query<{ n: number }>('select count(*)::int as n from probe', [], t);
+        throw Object.assign(new Error('roll back'), { inside });
+      });
+      await expect(seen).rejects.toMatchObject({ inside: [{ n: 2 }] });
+      expect(await d.query('select count(*)::int as n from probe', [])).toEqual([{ n: 0 }]);
+    });
   }
 });

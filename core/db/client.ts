@@ -9,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { boundSql } from './insert-rows';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -23,9 +24,10 @@ export interface Database {
   /**
    * Runs one hand-written statement with positional parameters ($1, $2, ...), prepared once per
    * connection and reused: for the hot paths, where building the query per call costs more than
-   * running it.
+   * running it. Inside a transaction pass it as `executor` (on PostgreSQL the statement then goes
+   * through the transaction's connection unprepared).
    */
-  query<T = Record<string, unknown>>(text: string, params: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(text: string, params: readonly unknown[], executor?: Db): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** PGlite only: the data directory as a tarball, to start other instances from. */
@@ -76,10 +78,12 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       kind: 'postgres',
       db,
       rows: async (query, executor) => normaliseRows(await (executor ?? db).execute(query)),
-      query: async <T>(text: string, params: readonly unknown[]) =>
-        (await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
-          prepare: true,
-        })) as unknown as T[],
+      query: async <T>(text: string, params: readonly unknown[], executor?: Db) =>
+        executor && executor !== db
+          ? normaliseRows<T>(await executor.execute(boundSql(text, params)))
+          : ((await client.unsafe(text, params as postgres.ParameterOrJSON<never>[], {
+              prepare: true,
+            })) as unknown as T[]),
       ping: async () => {
         await client`select 1`;
       },
@@ -98,7 +102,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     kind: 'pglite',
     db,
     rows: async (query, executor) => normaliseRows(await (executor ?? db).execute(query)),
-    query: preparedQuery(client),
+    query: preparedQuery(client, db),
     ping: async () => {
       await client.query('select 1');
     },
@@ -113,9 +117,13 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
  * hot paths that cost more than the statement's work. Here each text is parsed once as a named
  * statement (so PostgreSQL can keep its plan), and every run is ONE call: Bind, Describe,
  * Execute, Sync. It takes the same two locks as `query`, so it never runs inside another caller's
- * transaction.
+ * transaction; given the caller's own transaction as `executor` (whose callback holds the
+ * transaction lock), it runs in it, taking the statement lock only.
  */
-function preparedQuery(client: PGlite): Database['query'] {
+const JSONB_OID = 3802;
+const JSONB_VERSION = Buffer.of(1);
+
+function preparedQuery(client: PGlite, db: Db): Database['query'] {
   const { serialize } = protocol;
   const statements = new Map<string, { name: string; types: number[] }>();
   const concat = (parts: Uint8Array[]) => {
@@ -127,40 +135,42 @@ function preparedQuery(client: PGlite): Database['query'] {
     }
     return out;
   };
-  return <T>(text: string, params: readonly unknown[]) =>
-    client._runExclusiveTransaction(() =>
-      client._runExclusiveQuery(async () => {
-        let statement = statements.get(text);
-        if (!statement) {
-          const name = `tw_${statements.size}`;
-          const { messages } = await client.execProtocol(
-            concat([
-              serialize.parse({ name, text }),
-              serialize.describe({ type: 'S', name }),
-              serialize.sync(),
-            ]),
-            { syncToFs: false },
-          );
-          statement = { name, types: pgliteParse.parseDescribeStatementResults(messages) };
-          statements.set(text, statement);
-        }
-        const { types } = statement;
-        const values = params.map((v, i) => {
-          if (v === null || v === undefined) return null;
-          const serializer = client.serializers[types[i]!];
-          return serializer ? serializer(v) : String(v);
-        });
-        const { messages } = await client.execProtocol(
-          concat([
-            serialize.bind({ statement: statement.name, values }),
-            serialize.describe({ type: 'P' }),
-            serialize.execute({}),
-            serialize.sync(),
-          ]),
-        );
-        return (pgliteParse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
-      }),
+  const run = async <T>(text: string, params: readonly unknown[]): Promise<T[]> => {
+    let statement = statements.get(text);
+    if (!statement) {
+      const name = `tw_${statements.size}`;
+      const { messages } = await client.execProtocol(
+        concat([serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+        { syncToFs: false },
+      );
+      statement = { name, types: pgliteParse.parseDescribeStatementResults(messages) };
+      statements.set(text, statement);
+    }
+    const { types } = statement;
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      // A JSON parameter (the batches of rows and events) in jsonb's binary form: version 1, then
+      // the text. PGlite's encoder measures a text parameter character by character in JavaScript,
+      // twice; Buffer encodes it natively.
+      if (types[i] === JSONB_OID && typeof v === 'string')
+        return Buffer.concat([JSONB_VERSION, Buffer.from(v)]);
+      const serializer = client.serializers[types[i]!];
+      return serializer ? serializer(v) : String(v);
+    });
+    const { messages } = await client.execProtocol(
+      concat([
+        serialize.bind({ statement: statement.name, values }),
+        serialize.describe({ type: 'P' }),
+        serialize.execute({}),
+        serialize.sync(),
+      ]),
     );
+    return (pgliteParse.parseResults(messages, client.parsers)[0]?.rows ?? []) as T[];
+  };
+  return <T>(text: string, params: readonly unknown[], executor?: Db) =>
+    executor && executor !== db
+      ? client._runExclusiveQuery(() => run<T>(text, params))
+      : client._runExclusiveTransaction(() => client._runExclusiveQuery(() => run<T>(text, params)));
 }
 
 export { schema };
