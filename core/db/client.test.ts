@@ -1,9 +1,12 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/harness';
+import { tempDir } from '../../test/support/server-process';
 import { parseEnv } from '../config/env';
-import { type Database, openDatabase } from './client';
+import { type Database, MIGRATIONS_DIR, openDatabase } from './client';
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -146,4 +149,35 @@ describe('query(): hand-written statements, prepared once (PGlite and PostgreSQL
       expect(await d.query('select count(*)::int as n from probe', [])).toEqual([{ n: 0 }]);
     });
   }
+});
+
+describe('PGlite migrations on restart', () => {
+  it('skips the migrator when everything is applied, and still applies a migration added since', async () => {
+    const migrationsDir = path.join(tempDir('tw-mig-'), 'migrations');
+    cpSync(MIGRATIONS_DIR, migrationsDir, { recursive: true });
+    const dataDir = tempDir('tw-mig-data-');
+    db = await openDatabase({ dataDir, migrationsDir });
+    await db.close();
+    db = await openDatabase({ dataDir, migrationsDir }); // all applied: nothing to do
+    const applied = await db.query<{ n: number }>(
+      'select count(*)::int as n from drizzle.__drizzle_migrations',
+      [],
+    );
+    await db.close();
+    // A new migration, as drizzle-kit writes one: a file and a journal entry with a later time.
+    const journalPath = path.join(migrationsDir, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Record<string, unknown>[] };
+    const last = journal.entries.at(-1) as { idx: number; when: number };
+    journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_probe' });
+    writeFileSync(journalPath, JSON.stringify(journal));
+    writeFileSync(
+      path.join(migrationsDir, '9999_probe.sql'),
+      'CREATE TABLE "probe_after_restart" ("v" integer);',
+    );
+    db = await openDatabase({ dataDir, migrationsDir });
+    expect(await db.query('select count(*)::int as n from probe_after_restart', [])).toEqual([{ n: 0 }]);
+    expect(await db.query('select count(*)::int as n from drizzle.__drizzle_migrations', [])).toEqual([
+      { n: applied[0]!.n + 1 },
+    ]);
+  });
 });

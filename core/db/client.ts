@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite, parse as pgliteParse, protocol } from '@electric-sql/pglite';
@@ -97,7 +97,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     : new PGlite(opts.template ? { loadDataDir: opts.template } : undefined);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
-  await migratePglite(drizzlePglite(client), { migrationsFolder });
+  if (!(await migrationsApplied(client, migrationsFolder)))
+    await migratePglite(drizzlePglite(client), { migrationsFolder });
   return {
     kind: 'pglite',
     db,
@@ -109,6 +110,29 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     close: () => client.close(),
     dump: () => client.dumpDataDir('none'),
   };
+}
+
+/**
+ * True when the newest committed migration is already applied: a restart then skips the
+ * migrator's DDL (`create schema/table if not exists`), which costs a catalog write on every start.
+ * Drizzle applies a migration whose journal time is newer than the newest applied one; this is the
+ * same test, read-only. Anything unexpected (no table yet) answers false, and the migrator runs.
+ */
+async function migrationsApplied(client: PGlite, migrationsFolder: string): Promise<boolean> {
+  try {
+    const journal = JSON.parse(
+      readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+    ) as {
+      entries: { when: number }[];
+    };
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    const { rows } = await client.query<{ at: string | number }>(
+      'select max(created_at) as at from drizzle.__drizzle_migrations',
+    );
+    return rows[0]?.at != null && Number(rows[0].at) >= newest;
+  } catch {
+    return false;
+  }
 }
 
 /**
