@@ -135,6 +135,9 @@ async function migrationsApplied(client: PGlite, migrationsFolder: string): Prom
   }
 }
 
+const JSONB_OID = 3802;
+const JSONB_VERSION = Buffer.of(1);
+
 /**
  * PGlite's `query` sends Parse, Describe, Bind, Describe, Execute and Sync as six calls into the
  * WebAssembly backend, and parses and plans the text anew each time (unnamed statements): on the
@@ -144,9 +147,6 @@ async function migrationsApplied(client: PGlite, migrationsFolder: string): Prom
  * transaction; given the caller's own transaction as `executor` (whose callback holds the
  * transaction lock), it runs in it, taking the statement lock only.
  */
-const JSONB_OID = 3802;
-const JSONB_VERSION = Buffer.of(1);
-
 function preparedQuery(client: PGlite, db: Db): Database['query'] {
   const { serialize } = protocol;
   const statements = new Map<string, { name: string; types: number[] }>();
