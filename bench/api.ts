@@ -3,7 +3,7 @@
  * PostgreSQL at 50 and 500 connections, next to the ceiling — a bare node:http JSON POST server —
  * and a bare Hono JSON route, measured in the same run. Load from wrk (apt-get install wrk).
  *
- *   node --import tsx bench/api.ts [--seconds 10] [--only pglite|postgres|bare]
+ *   node --import tsx bench/api.ts [--seconds 10] [--only pglite|postgres|bare, or several: bare,pglite]
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
@@ -16,7 +16,7 @@ import { runWrk } from './support/wrk';
 
 const args = process.argv.slice(2);
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || 10;
-const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const only = args.includes('--only') ? new Set(args[args.indexOf('--only') + 1]?.split(',')) : undefined;
 const CONNECTIONS = [50, 500];
 
 /** wrk fills in %s with a token of its own per request. */
@@ -113,7 +113,7 @@ async function main() {
   console.log(
     `# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${seconds}s per step`,
   );
-  if (!only || only === 'bare') {
+  if (!only || only.has('bare')) {
     await measure(
       'bare node:http (ceiling)',
       new ServerProcess({ PORT: String(await freePort()) }, 'bench/support/bare-node-server.ts'),
@@ -125,7 +125,7 @@ async function main() {
       '/bare',
     );
   }
-  if (!only || only === 'postgres') {
+  if (!only || only.has('postgres')) {
     const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' })
       .trim()
       .split('\n')
@@ -138,7 +138,7 @@ async function main() {
       auditProbe(url),
     );
   }
-  if (!only || only === 'pglite') {
+  if (!only || only.has('pglite')) {
     await measure(
       'Taskwire on PGlite',
       new ServerProcess({ DATA_DIR: tempDir('tw-bench-'), LOG_LEVEL: 'error' }),

@@ -126,12 +126,12 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       },
     ],
   });
-  for (const instance of instances) mountRoutes(app, instance);
-  if (env.SERVE_WEB) mountWeb(app, opts.webDir ?? WEB_DIST);
-
   let server: Server | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
+  // Before the routes: Hono runs handlers in the order they were added, and a route that answers
+  // does not call on, so a middleware added after the routes never saw a request (stop() then cut
+  // requests whose writes were still waiting for their group commit).
   app.use('*', async (_c, next) => {
     inFlight++;
     try {
@@ -141,6 +141,8 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       if (inFlight === 0) idle?.();
     }
   });
+  for (const instance of instances) mountRoutes(app, instance);
+  if (env.SERVE_WEB) mountWeb(app, opts.webDir ?? WEB_DIST);
 
   await bus.start();
   if (database.kind === 'pglite') {
@@ -177,6 +179,15 @@ export async function createHost(opts: HostOptions): Promise<Host> {
             new Promise<void>((r) => (idle = r)),
             new Promise((r) => setTimeout(r, 10_000)),
           ]);
+        }
+        // A handler's answer is written after it returns: close each connection once its answer
+        // is out (then it is idle), and cut the rest only after a grace period.
+        const graceUntil = Date.now() + 2000;
+        let done = false;
+        void closed.then(() => (done = true));
+        while (!done && Date.now() < graceUntil) {
+          server.closeIdleConnections();
+          await new Promise((r) => setTimeout(r, 10));
         }
         server.closeAllConnections();
         await closed;

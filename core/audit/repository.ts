@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client';
+import type { Database, Db } from '../db/client';
 import { boundSql, insertRows } from '../db/insert-rows';
 import { auditLog } from '../db/schema';
 import { type TaskwireEvent, TYPE_PREFIX } from '../events/define-event';
@@ -64,10 +64,16 @@ function auditRow(event: TaskwireEvent) {
 }
 
 /** Records events in the trail; an event already there (same source and id) is left as it is. */
-export async function recordAudit(tx: Db, events: readonly TaskwireEvent[]): Promise<void> {
+/** With `database`, the insert runs as a prepared statement in `tx` (see Database.query). */
+export async function recordAudit(
+  tx: Db,
+  events: readonly TaskwireEvent[],
+  database?: Pick<Database, 'query'>,
+): Promise<void> {
   if (events.length === 0) return;
   const { text, params } = insertRows(auditLog, events.map(auditRow), { onConflict: 'nothing' });
-  await tx.execute(boundSql(text, params));
+  if (database) await database.query(text, params, tx);
+  else await tx.execute(boundSql(text, params));
 }
 
 export interface AuditQuery {

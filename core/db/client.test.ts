@@ -1,9 +1,12 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/harness';
+import { tempDir } from '../../test/support/server-process';
 import { parseEnv } from '../config/env';
-import { type Database, openDatabase } from './client';
+import { type Database, MIGRATIONS_DIR, openDatabase } from './client';
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -78,5 +81,103 @@ describe('the pool size (DATABASE_POOL_MAX)', () => {
     // The same load with a larger pool opens more: the bound above is the setting, not the load.
     const larger = await backendsUnderLoad(await url('sslmode=disable'), 5, 12);
     expect(larger).toEqual({ distinctPids: 5, serverSide: 5 });
+  });
+});
+
+describe('query(): hand-written statements, prepared once (PGlite and PostgreSQL)', () => {
+  for (const kind of ['pglite', 'postgres'] as const) {
+    const open = async () =>
+      openDatabase(kind === 'pglite' ? {} : { databaseUrl: await url('sslmode=disable') });
+
+    it(`${kind}: runs one text with different parameters and types, and survives a failing run`, async () => {
+      db = await open();
+      const text = 'select $1::int + 1 as n, $2::jsonb as j, $3::text as t, $4::timestamptz as at';
+      for (let i = 0; i < 8; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1 + i));
+        const [row] = await db.query<{ n: number; j: unknown; t: string | null; at: Date }>(text, [
+          i,
+          JSON.stringify({ i }),
+          i % 2 ? null : `t${i}`,
+          at.toISOString(),
+        ]);
+        expect({ ...row, at: new Date(row!.at).toISOString() }).toEqual({
+          n: i + 1,
+          j: { i },
+          t: i % 2 ? null : `t${i}`,
+          at: at.toISOString(),
+        });
+      }
+      await expect(db.query('select 1 / $1::int as n', [0])).rejects.toThrow(/division by zero/);
+      await expect(db.query('select nonsense from', [])).rejects.toThrow(/syntax/);
+      expect(await db.query('select 1 / $1::int as n', [1])).toEqual([{ n: 1 }]);
+    });
+
+    it(`${kind}: never runs inside another caller's open transaction`, async () => {
+      db = await open();
+      const d = db;
+      await d.query('create table probe (v int)', []);
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      const tx = d.db.transaction(async (t) => {
+        await t.execute(sql`insert into probe values (1)`);
+        entered();
+        await held;
+        throw new Error('roll back');
+      });
+      await inside;
+      // Outside the transaction: it must not see (nor commit with) the uncommitted row.
+      const counted = d.query<{ n: number }>('select count(*)::int as n from probe', []);
+      await new Promise((r) => setTimeout(r, 50));
+      release();
+      await expect(tx).rejects.toThrow('roll back');
+      expect(await counted).toEqual([{ n: 0 }]);
+    });
+
+    it(`${kind}: given the caller's transaction, runs in it and rolls back with it`, async () => {
+      db = await open();
+      const d = db;
+      await d.query('create table probe (v int)', []);
+      const seen = d.db.transaction(async (t) => {
+        await t.execute(sql`insert into probe values (1)`);
+        await d.query('insert into probe values ($1::int)', [2], t);
+        const inside = await d.query<{ n: number }>('select count(*)::int as n from probe', [], t);
+        throw Object.assign(new Error('roll back'), { inside });
+      });
+      await expect(seen).rejects.toMatchObject({ inside: [{ n: 2 }] });
+      expect(await d.query('select count(*)::int as n from probe', [])).toEqual([{ n: 0 }]);
+    });
+  }
+});
+
+describe('PGlite migrations on restart', () => {
+  it('skips the migrator when everything is applied, and still applies a migration added since', async () => {
+    const migrationsDir = path.join(tempDir('tw-mig-'), 'migrations');
+    cpSync(MIGRATIONS_DIR, migrationsDir, { recursive: true });
+    const dataDir = tempDir('tw-mig-data-');
+    db = await openDatabase({ dataDir, migrationsDir });
+    await db.close();
+    db = await openDatabase({ dataDir, migrationsDir }); // all applied: nothing to do
+    const applied = await db.query<{ n: number }>(
+      'select count(*)::int as n from drizzle.__drizzle_migrations',
+      [],
+    );
+    await db.close();
+    // A new migration, as drizzle-kit writes one: a file and a journal entry with a later time.
+    const journalPath = path.join(migrationsDir, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Record<string, unknown>[] };
+    const last = journal.entries.at(-1) as { idx: number; when: number };
+    journal.entries.push({ ...last, idx: last.idx + 1, when: last.when + 1, tag: '9999_probe' });
+    writeFileSync(journalPath, JSON.stringify(journal));
+    writeFileSync(
+      path.join(migrationsDir, '9999_probe.sql'),
+      'CREATE TABLE "probe_after_restart" ("v" integer);',
+    );
+    db = await openDatabase({ dataDir, migrationsDir });
+    expect(await db.query('select count(*)::int as n from probe_after_restart', [])).toEqual([{ n: 0 }]);
+    expect(await db.query('select count(*)::int as n from drizzle.__drizzle_migrations', [])).toEqual([
+      { n: applied[0]!.n + 1 },
+    ]);
   });
 });

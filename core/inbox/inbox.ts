@@ -5,7 +5,7 @@
  * together with its effect.
  */
 import { and, eq, sql } from 'drizzle-orm';
-import { type Db, normaliseRows as normalised } from '../db/client';
+import { type Database, type Db, normaliseRows as normalised } from '../db/client';
 import { boundSql, insertRows } from '../db/insert-rows';
 import { appliedSequences, processedEvents } from '../db/schema';
 import type { TaskwireEvent } from '../events/define-event';
@@ -30,13 +30,18 @@ export async function firstDeliveries(
   tx: Db,
   consumer: string,
   events: readonly EventKey[],
+  /** Runs the insert as a prepared statement in `tx` (see Database.query): the batch hot path. */
+  database?: Pick<Database, 'query'>,
 ): Promise<Set<string>> {
   const { text, params } = insertRows(
     processedEvents,
     events.map((e) => ({ consumer, source: e.source, eventId: e.id })),
     { onConflict: 'nothing', returning: ['source', 'eventId'] },
   );
-  const rows = normalised<{ source: string; event_id: string }>(await tx.execute(boundSql(text, params)));
+  type Row = { source: string; event_id: string };
+  const rows = database
+    ? await database.query<Row>(text, params, tx)
+    : normalised<Row>(await tx.execute(boundSql(text, params)));
   return new Set(rows.map((r) => deliveryKey({ source: r.source, id: r.event_id })));
 }
 

@@ -264,6 +264,26 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
       expect(await pending(database)).toBe(0);
     });
 
+    it('inserts started by separate callbacks of one event-loop turn share statements', async () => {
+      // As requests do: each arrives in an I/O callback of its own, and PGlite (in this thread)
+      // finishes a statement within the microtasks of the callback that started it.
+      const { writer, statements } = await setUp();
+      const units = Array.from({ length: 20 }, (_, i) => make(i));
+      await Promise.all(
+        units.map(
+          ({ task, event }) =>
+            new Promise<void>((resolve, reject) => {
+              setImmediate(() => writer.insert([row(task)], [event]).then(resolve, reject));
+            }),
+        ),
+      );
+      expect(statements.length).toBeLessThanOrEqual(3);
+      const [{ n }] = (await database.rows<{ n: number }>(sql`select count(*)::int as n from tasks`)) as [
+        { n: number },
+      ];
+      expect(n).toBe(20);
+    });
+
     it('a unit that fails (a duplicate key) fails alone; the others of its statement commit', async () => {
       const { writer } = await setUp();
       const units = Array.from({ length: 20 }, (_, i) => make(i));

@@ -119,6 +119,13 @@ export interface OutboxWriterOptions {
   maxInFlight?: number;
   /** Units (a creation, say) per statement at most. */
   maxBatch?: number;
+  /**
+   * Wait for the event loop's next check phase before writing, so that every request read in the
+   * same I/O phase joins one statement. Needed where the database runs in this thread (PGlite): a
+   * statement then completes within the microtasks of the request that started it, so nothing else
+   * arrives while it is "in flight" and every unit would go alone. Default: on for PGlite.
+   */
+  gather?: boolean;
   onCommitted?: CommitListener;
 }
 
@@ -127,12 +134,14 @@ export class OutboxWriter {
     Pick<OutboxWriterOptions, 'owner' | 'onCommitted'>;
   readonly #queue: Unit[] = [];
   #inFlight = 0;
+  #gathering = false;
 
   constructor(opts: OutboxWriterOptions) {
     this.#opts = {
       leaseMs: 10_000,
       maxInFlight: opts.database.kind === 'pglite' ? 1 : 2,
       maxBatch: 200,
+      gather: opts.database.kind === 'pglite',
       ...opts,
     };
   }
@@ -165,7 +174,14 @@ export class OutboxWriter {
     if (rows.length === 0 && events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ rows, events, resolve, reject });
-      this.#pump();
+      if (!this.#opts.gather) this.#pump();
+      else if (!this.#gathering) {
+        this.#gathering = true;
+        setImmediate(() => {
+          this.#gathering = false;
+          this.#pump();
+        });
+      }
     });
   }
 

@@ -178,7 +178,7 @@ export function deliverBatchInProcess(
       let written: Written | undefined;
       const afters: (() => void)[] = [];
       const outcomes = await deps.database.db.transaction(async (tx) => {
-        const fresh = await firstDeliveries(tx, fn.id, events);
+        const fresh = await firstDeliveries(tx, fn.id, events, deps.database);
         const emit: TaskwireEvent[] = [];
         const result: EventOutcome[] = [];
         const apply: TaskwireEvent[] = [];

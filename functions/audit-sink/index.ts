@@ -10,12 +10,12 @@ export default defineFunction({
   on: CATALOG,
   delivery: { retry: 8 },
   batch: true,
-  handler: async ({ event, tx }) => {
-    await recordAudit(tx, [event]);
+  handler: async ({ event, tx, deps }) => {
+    await recordAudit(tx, [event], deps.database);
     return {};
   },
-  handleBatch: async ({ events, tx }) => {
-    await recordAudit(tx, events);
+  handleBatch: async ({ events, tx, deps }) => {
+    await recordAudit(tx, events, deps.database);
     return {};
   },
   routes: [
