@@ -32,6 +32,11 @@ export const EnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /**
+     * `supervisor`: listen on the socket the multi-process supervisor bound for this process and hands
+     * over its IPC channel (HOST and PORT then only describe it). Unset: bind HOST:PORT.
+     */
+    LISTEN_SOCKET: z.enum(['supervisor']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: optionalString,
     /**
@@ -241,6 +246,8 @@ export const GatewayEnvSchema = z.object({
     }),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** \`supervisor\`: listen on the socket the multi-process supervisor hands over (see EnvSchema). */
+  LISTEN_SOCKET: z.enum(['supervisor']).optional(),
   /** The built web app; default `web/dist` under the working directory. */
   WEB_DIR: optionalString,
 });

@@ -7,12 +7,13 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { parseBrokers } from '../../core/adapters/bus/kafka';
 import { freshDatabase } from '../support/harness';
-import { freePort, ROOT, tempDir } from '../support/server-process';
+import { ROOT, tempDir } from '../support/server-process';
 
 export function sharedBrokers(): string {
   const brokers = process.env.KAFKA_BROKERS;
@@ -97,9 +98,10 @@ export class MultiProcess {
     this.stateFile = path.join(dir, 'state.json');
   }
 
-  async start(timeoutMs = 240_000): Promise<void> {
-    const port = this.env.PORT ? Number(this.env.PORT) : await freePort();
-    this.base = `http://127.0.0.1:${port}`;
+  /** Starts the supervisor and waits until it says every process is ready (`ready: false`: not). */
+  async start(timeoutMs = 240_000, opts: { ready?: boolean } = {}): Promise<void> {
+    // Port 0 unless the test sets one: the supervisor binds the gateway's port and says which it got.
+    const port = this.env.PORT ?? '0';
     const out = openSync(this.logFile, 'a');
     this.proc = spawn(
       process.execPath,
@@ -122,7 +124,7 @@ export class MultiProcess {
           OUTBOX_POLL_MS: '200',
           KAFKA_SESSION_TIMEOUT_MS: '10000',
           ...this.env,
-          PORT: String(port),
+          PORT: port,
           HOST: '127.0.0.1',
         },
         stdio: ['ignore', out, out],
@@ -134,8 +136,10 @@ export class MultiProcess {
         throw new Error(`supervisor exited with ${this.proc.exitCode}; log: ${this.logFile}\n${this.tail()}`);
       }
       const state = this.state();
+      if (state?.gateway) this.base = state.gateway;
+      if (state && opts.ready === false) return;
       if (state?.processes.every((p) => p.status === 'ready')) return;
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, opts.ready === false ? 20 : 250));
     }
     throw new Error(`supervisor not ready in ${timeoutMs} ms; log: ${this.logFile}\n${this.tail()}`);
   }
@@ -161,7 +165,7 @@ export class MultiProcess {
       .filter((e) => e.process === name);
   }
 
-  state(): { supervisor: number; url: string; processes: ProcessState[] } | undefined {
+  state(): { supervisor: number; url: string; gateway?: string; processes: ProcessState[] } | undefined {
     try {
       return JSON.parse(readFileSync(this.stateFile, 'utf8'));
     } catch {
@@ -232,10 +236,9 @@ export async function startCollector(): Promise<{
       res.end(json ? '{}' : undefined);
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     spans: () =>
       requests
