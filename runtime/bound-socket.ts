@@ -102,7 +102,8 @@ export function offerSocket(child: ChildProcess, socket: BoundSocket): void {
 /** The socket the supervisor bound for this process, asked for over the IPC channel. */
 export function socketFromParent(timeoutMs = 30_000): Promise<object> {
   const send = process.send?.bind(process);
-  if (!send) return Promise.reject(new Error('no IPC channel to a supervisor: LISTEN_SOCKET=supervisor needs one'));
+  if (!send)
+    return Promise.reject(new Error('no IPC channel to a supervisor: LISTEN_SOCKET=supervisor needs one'));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       process.off('message', onMessage);

@@ -116,7 +116,10 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 }
 
 /** The request headers an upstream gets: all but hop-by-hop ones (and those `connection` names). */
-function forwardedHeaders(req: http.IncomingMessage, extra: Record<string, string>): http.OutgoingHttpHeaders {
+function forwardedHeaders(
+  req: http.IncomingMessage,
+  extra: Record<string, string>,
+): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   const named = req.headers.connection;
   const drop = named ? new Set(named.toLowerCase().split(/\s*,\s*/)) : undefined;
@@ -273,7 +276,8 @@ function forward(
       resolve(answer.statusCode ?? 502);
     });
     out.on('error', (err) => {
-      if (!res.headersSent) problem(res, 502, 'Unavailable', `upstream ${upstream.name} failed: ${err.message}`);
+      if (!res.headersSent)
+        problem(res, 502, 'Unavailable', `upstream ${upstream.name} failed: ${err.message}`);
       else res.destroy();
       resolve(502);
     });
@@ -304,7 +308,8 @@ function upstreamReadiness(upstreams: Upstream[], agent: http.Agent, cacheMs: nu
   return async () => {
     if (upstreams.length === 0) return { ready: true, checks: {} };
     // A ready answer holds for `cacheMs`; a not-ready one briefly, so start-up is seen at once.
-    if (last && Date.now() - last.at < (last.result.ready ? cacheMs : Math.min(cacheMs, 200))) return last.result;
+    if (last && Date.now() - last.at < (last.result.ready ? cacheMs : Math.min(cacheMs, 200)))
+      return last.result;
     pending ??= Promise.all(upstreams.map(probe))
       .then((answers) => {
         const checks = Object.fromEntries(upstreams.map((u, i) => [u.name, answers[i]!]));

@@ -37,7 +37,10 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 function findRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     try {
-      if ((JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name === 'taskwire')
+      if (
+        (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name ===
+        'taskwire'
+      )
         return dir;
     } catch {
       // no package.json here
@@ -51,12 +54,17 @@ const ROOT = findRoot(HERE);
  * Run from its bundle (`dist/multi/supervisor.mjs`, what `npm run start:kafka` runs), the supervisor
  * starts the function bundles beside it; run from source (through tsx), it starts the sources.
  */
-const BUNDLED = import.meta.url.endsWith('.mjs') && existsSync(path.join(HERE, 'functions', 'gateway', 'index.mjs'));
+const BUNDLED =
+  import.meta.url.endsWith('.mjs') && existsSync(path.join(HERE, 'functions', 'gateway', 'index.mjs'));
 
 /** Node's arguments for a process running `id` (a function, or `gateway`). */
 function commandOf(id: string): string[] {
   if (BUNDLED) return [path.join(HERE, 'functions', id, 'index.mjs')];
-  return ['--import', 'tsx', path.join(ROOT, 'runtime', id === 'gateway' ? 'gateway-main.ts' : 'function-main.ts')];
+  return [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'runtime', id === 'gateway' ? 'gateway-main.ts' : 'function-main.ts'),
+  ];
 }
 /** Exit code of a process that refuses its configuration: restarting it cannot help. */
 const CONFIG_EXIT = 2;
@@ -305,7 +313,10 @@ class Supervisor {
         return socket;
       } catch (err) {
         if (!(err instanceof BindError)) throw err;
-        const hint = what === 'the gateway' ? 'set PORT to a free port' : 'set FUNCTION_BASE_PORT to a free range, or unset it';
+        const hint =
+          what === 'the gateway'
+            ? 'set PORT to a free port'
+            : 'set FUNCTION_BASE_PORT to a free range, or unset it';
         throw new UsageError(`${what}: ${err.message} (${hint})`);
       }
     };
@@ -393,7 +404,9 @@ class Supervisor {
       );
     }
     // A CommonJS package: a bundle may hand its exports over as `default` only.
-    const kafkajs: typeof import('kafkajs') & { default?: typeof import('kafkajs') } = await import('kafkajs');
+    const kafkajs: typeof import('kafkajs') & { default?: typeof import('kafkajs') } = await import(
+      'kafkajs'
+    );
     const { Kafka, logLevel } = kafkajs.default ?? kafkajs;
     const { kafkaOptions } = await import('./profiles/bus');
     const opts = kafkaOptions(env);

@@ -24,9 +24,15 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'multi');
 const stamp = path.join(out, '.built');
 const lock = path.join(root, 'dist', 'multi.lock');
-const SOURCES = ['core', 'functions', 'runtime', 'scripts/bundle.ts', 'package.json', 'package-lock.json', 'tsconfig.json'].map(
-  (p) => path.join(root, p),
-);
+const SOURCES = [
+  'core',
+  'functions',
+  'runtime',
+  'scripts/bundle.ts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+].map((p) => path.join(root, p));
 // Tests do not end up in a bundle, so editing one needs no rebuild.
 const IGNORED = /\.test\.[cm]?[jt]sx?$/;
 

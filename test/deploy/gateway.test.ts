@@ -22,7 +22,9 @@ beforeAll(async () => {
     await next();
   });
   app.get('/:fn/ready', (c) =>
-    readyOf.get(c.req.param('fn')) === false ? c.json({ status: 'starting' }, 503) : c.json({ status: 'ready' }),
+    readyOf.get(c.req.param('fn')) === false
+      ? c.json({ status: 'starting' }, 503)
+      : c.json({ status: 'ready' }),
   );
   app.get('/:fn/sse', (c) =>
     streamSSE(c, async (s) => {
@@ -168,7 +170,9 @@ describe('the gateway routes each method and path to the function that declares 
 
 describe('ready means ready: /ready waits for the upstreams it routes to', () => {
   const stream = FUNCTIONS.find((f) => f.id === 'task-stream')!;
-  const functions = [{ ...stream, routes: [{ ...stream.routes[0]!, method: 'get' as const, path: '/forever' }] }];
+  const functions = [
+    { ...stream, routes: [{ ...stream.routes[0]!, method: 'get' as const, path: '/forever' }] },
+  ];
 
   it('answers 503 naming the upstream while one is starting, 200 once every one answers its own /ready', async () => {
     readyOf.set('b', false);

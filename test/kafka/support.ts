@@ -3,7 +3,7 @@
  * namespace per test file on the shared Kafka (topic and group prefixes, deleted afterwards), a
  * dedicated broker for the tests that restart one, an OTLP/HTTP collector, and polling.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -82,7 +82,20 @@ export interface ProcessState {
   restarts: number;
 }
 
-/** `runtime/supervisor.ts` running as a real process, with its log in a file. */
+let bundlesChecked = false;
+
+/** Builds dist/multi (scripts/ensure-bundles.mjs) when the sources changed; once per test process. */
+export function ensureBundles(): void {
+  if (bundlesChecked) return;
+  execFileSync(process.execPath, ['scripts/ensure-bundles.mjs'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 900_000,
+  });
+  bundlesChecked = true;
+}
+
+/** `npm run start:kafka` (the supervisor's bundle) running as a real process, with its log in a file. */
 export class MultiProcess {
   proc: ChildProcess | undefined;
   readonly logFile: string;
@@ -103,18 +116,12 @@ export class MultiProcess {
     // Port 0 unless the test sets one: the supervisor binds the gateway's port and says which it got.
     const port = this.env.PORT ?? '0';
     const out = openSync(this.logFile, 'a');
+    // What `npm run start:kafka` runs: the supervisor's bundle and the function bundles beside it,
+    // built first when the sources changed (one build for concurrent test files).
+    ensureBundles();
     this.proc = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'runtime/supervisor.ts',
-        '--state-file',
-        this.stateFile,
-        '--log-format',
-        'json',
-        ...this.args,
-      ],
+      ['dist/multi/supervisor.mjs', '--state-file', this.stateFile, '--log-format', 'json', ...this.args],
       {
         cwd: ROOT,
         env: {

@@ -33,7 +33,11 @@ export function idleFixApplied(): boolean {
   return Boolean(proto[PATCHED as unknown as string]);
 }
 
-if (typeof original === 'function' && !proto[PATCHED as unknown as string] && isFaultyCheck(String(original))) {
+if (
+  typeof original === 'function' &&
+  !proto[PATCHED as unknown as string] &&
+  isFaultyCheck(String(original))
+) {
   proto.scheduleCheckPendingRequests = function (this: Queue) {
     // Nothing waits and nothing is throttled: there is nothing to check until a request is queued.
     if (this.pending.length === 0 && !(this.throttledUntil > Date.now())) return;

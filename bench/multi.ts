@@ -1,0 +1,365 @@
+/**
+ * The multi-process runtime (`npm run start:kafka`: every function its own process, a gateway, a
+ * real Kafka) against the embedded one (`npm start`), both on the same PostgreSQL, in the same run,
+ * measured with wrk: task creations through `POST /api/tasks`, each with a unique body.
+ *
+ *   node --import tsx bench/multi.ts [--seconds 15] [--connections 50] [--idle-seconds 10]
+ *                                    [--only embedded|multi] [--profile dir]
+ *
+ * Per runtime: start → ready; each process's RSS and CPU while idle (before the load); creations/s
+ * and HTTP latency (wrk); the latency from a request being sent (a timestamp in its title, taken by
+ * wrk as it writes the request) to audit-sink applying its `task.created`
+ * (`processed_events.processed_at`), and whether every acknowledged task got audited; each process's
+ * CPU per creation under load and RSS after it. Then the ratios issue 11 sets aims on. `--profile dir`
+ * starts every process with `--cpu-prof` (writes .cpuprofile files there on a clean stop).
+ *
+ * Needs wrk (Debian: `apt-get install wrk`), PostgreSQL and Kafka: scripts/postgres.sh and
+ * scripts/kafka.sh are started unless TEST_DATABASE_URL / KAFKA_BROKERS point elsewhere. Measured,
+ * never asserted; on a shared machine compare ratios within one run.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { kafkaNamespace, MultiProcess } from '../test/kafka/support';
+import { freshDatabase } from '../test/support/harness';
+import { ServerProcess, tempDir } from '../test/support/server-process';
+import { percentile } from './support/load';
+
+const args = process.argv.slice(2);
+const arg = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const seconds = Number(arg('--seconds')) || 15;
+const connections = Number(arg('--connections')) || 50;
+const idleSeconds = Number(arg('--idle-seconds')) || 10;
+const only = arg('--only');
+const profileDir = arg('--profile') ? path.resolve(arg('--profile')!) : undefined;
+const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+function service(script: string, prefix: string): string {
+  const out = execFileSync('bash', [script, 'start'], { encoding: 'utf8', timeout: 300_000 });
+  const line = out
+    .trim()
+    .split('\n')
+    .findLast((l) => l.startsWith(prefix));
+  if (!line) throw new Error(`${script} printed no ${prefix}`);
+  return line;
+}
+
+// ---------------------------------------------------------------- processes
+
+interface Proc {
+  name: string;
+  pid: number;
+}
+
+/** CPU time (user + system) of a process in ms, or undefined once it is gone. */
+function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICK_HZ;
+  } catch {
+    return undefined;
+  }
+}
+
+function rssMb(pid: number): number | undefined {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU each process used while `during` ran, in ms. */
+async function cpuDuring(procs: Proc[], during: () => Promise<unknown>): Promise<Map<string, number>> {
+  const before = new Map(procs.map((p) => [p.name, cpuMs(p.pid) ?? 0]));
+  await during();
+  return new Map(procs.map((p) => [p.name, (cpuMs(p.pid) ?? 0) - before.get(p.name)!]));
+}
+
+// ---------------------------------------------------------------- wrk
+
+const WRK_SCRIPT = `
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_usec; } tw_timeval;
+  int gettimeofday(tw_timeval *tv, void *tz);
+]]
+local tv = ffi.new("tw_timeval")
+local counter = 0
+local tag = os.getenv("TW_TAG") or "wrk"
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+local threads = {}
+function setup(thread)
+  thread:set("tid", #threads + 1)
+  table.insert(threads, thread)
+end
+function request()
+  counter = counter + 1
+  ffi.C.gettimeofday(tv, nil)
+  local ms = tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+  local body = string.format('{"title":"%s %.3f %d-%d","priority":"medium","tags":["bench"]}', tag, ms, tid, counter)
+  return wrk.format(nil, "/api/tasks", nil, body)
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK {"requests":%d,"us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d}\\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
+end
+`;
+
+interface WrkResult {
+  requests: number;
+  errors: number;
+  perSecond: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function wrk(base: string, tag: string, secs: number, conns: number): Promise<WrkResult> {
+  const script = path.join(tempDir('tw-wrk-'), 'post.lua');
+  writeFileSync(script, WRK_SCRIPT);
+  return new Promise((resolve, reject) => {
+    execFile(
+      'wrk',
+      ['-t1', `-c${conns}`, `-d${secs}s`, '--timeout', '10s', '-s', script, `${base}/api/tasks`],
+      { env: { ...process.env, TW_TAG: tag }, maxBuffer: 1 << 20 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`wrk failed: ${stderr || err.message}`));
+        const line = stdout.split('\n').find((l) => l.startsWith('WRK '));
+        if (!line) return reject(new Error(`wrk printed no summary:\n${stdout}`));
+        const r = JSON.parse(line.slice(4)) as Record<string, number>;
+        const errors = r.connect! + r.read! + r.write! + r.status! + r.timeout!;
+        const ms = (us: number) => Math.round(us / 100) / 10;
+        resolve({
+          requests: r.requests! - r.status!,
+          errors,
+          perSecond: Math.round((r.requests! - r.status!) / (r.us! / 1e6)),
+          p50: ms(r.p50!),
+          p90: ms(r.p90!),
+          p99: ms(r.p99!),
+          max: ms(r.max!),
+        });
+      },
+    );
+  });
+}
+
+// ---------------------------------------------------------------- one runtime
+
+interface Report {
+  runtime: string;
+  startMs: number;
+  idle: { name: string; rssMb: number; cpuPercent: number }[];
+  load: WrkResult;
+  e2e: { p50: number; p99: number; audited: number; drainedMs: number };
+  underLoad: { name: string; rssMb: number; cpuMsPerCreation: number; cpuPercent: number }[];
+}
+
+async function measure(
+  runtime: string,
+  base: string,
+  databaseUrl: string,
+  startMs: number,
+  procs: () => Proc[],
+): Promise<Report> {
+  const db = postgres(databaseUrl, { max: 2, onnotice: () => {} });
+  try {
+    // Idle: what the processes cost while nobody uses them (after the start-up has settled).
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleCpu = await cpuDuring(procs(), () => new Promise((r) => setTimeout(r, idleSeconds * 1000)));
+    const idle = procs().map((p) => ({
+      name: p.name,
+      rssMb: rssMb(p.pid) ?? Number.NaN,
+      cpuPercent: Math.round((idleCpu.get(p.name)! / (idleSeconds * 1000)) * 1000) / 10,
+    }));
+    // Warm-up (JIT, pools, connections), then the measured run.
+    await wrk(base, `warm-${randomUUID().slice(0, 8)}`, 3, connections);
+    const tag = `mb-${randomUUID().slice(0, 8)}`;
+    let load!: WrkResult;
+    const loadStarted = Date.now();
+    const loadCpu = await cpuDuring(procs(), async () => {
+      load = await wrk(base, tag, seconds, connections);
+    });
+    const loadEnded = Date.now();
+    // Every acknowledged task is audited; wait for the last ones (the drain time says how far behind).
+    const deadline = Date.now() + 180_000;
+    let lags: { lag: number; at: number }[] = [];
+    for (;;) {
+      lags = (
+        await db<{ lag: number; at: number }[]>`
+          select extract(epoch from p.processed_at) * 1000 - split_part(a.details->>'title', ' ', 2)::float8 as lag,
+                 extract(epoch from p.processed_at) * 1000 as at
+          from audit_log a
+          join processed_events p on p.consumer = 'audit-sink' and p.source = a.event_source and p.event_id = a.event_id
+          where a.action = 'created' and a.details->>'title' like ${`${tag} %`}`
+      ).map((x) => ({ lag: Number(x.lag), at: Number(x.at) }));
+      if (lags.length >= load.requests || Date.now() > deadline) break;
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const sorted = lags.map((x) => x.lag).sort((a, b) => a - b);
+    const round = (n: number) => Math.round(n * 10) / 10;
+    const secondsLoaded = (loadEnded - loadStarted) / 1000;
+    return {
+      runtime,
+      startMs,
+      idle,
+      load,
+      e2e: {
+        p50: round(percentile(sorted, 50)),
+        p99: round(percentile(sorted, 99)),
+        audited: lags.length,
+        drainedMs: Math.max(0, Math.round(Math.max(...lags.map((x) => x.at)) - loadEnded)),
+      },
+      underLoad: procs().map((p) => ({
+        name: p.name,
+        rssMb: rssMb(p.pid) ?? Number.NaN,
+        cpuMsPerCreation: Math.round((loadCpu.get(p.name)! / Math.max(1, load.requests)) * 100) / 100,
+        cpuPercent: Math.round(loadCpu.get(p.name)! / secondsLoaded / 10),
+      })),
+    };
+  } finally {
+    await db.end({ timeout: 5 });
+  }
+}
+
+function print(r: Report): void {
+  console.log(`\n## ${r.runtime}`);
+  console.log(
+    `start → ready ${r.startMs} ms; ${r.load.perSecond} creations/s, HTTP p50 ${r.load.p50} ms, p90 ${r.load.p90} ms, ` +
+      `p99 ${r.load.p99} ms, max ${r.load.max} ms, ${r.load.errors} errors; request → audit applied p50 ${r.e2e.p50} ms, ` +
+      `p99 ${r.e2e.p99} ms, ${r.e2e.audited}/${r.load.requests} audited, the last ${r.e2e.drainedMs} ms after the load`,
+  );
+  console.log(
+    '| process | RSS idle MB | CPU idle % | RSS after load MB | CPU under load % | CPU ms per creation |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const p of r.idle) {
+    const l = r.underLoad.find((x) => x.name === p.name);
+    console.log(
+      `| ${p.name} | ${p.rssMb} | ${p.cpuPercent} | ${l?.rssMb ?? ''} | ${l?.cpuPercent ?? ''} | ${l?.cpuMsPerCreation ?? ''} |`,
+    );
+  }
+}
+
+async function main() {
+  console.log(
+    `# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ` +
+      `load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}; wrk -t1 -c${connections} -d${seconds}s`,
+  );
+  const pg = process.env.TEST_DATABASE_URL ?? service('scripts/postgres.sh', 'postgres://');
+  const brokers =
+    process.env.KAFKA_BROKERS ?? service('scripts/kafka.sh', 'KAFKA_BROKERS=').slice('KAFKA_BROKERS='.length);
+  const quiet = { LOG_LEVEL: 'error' };
+  const nodeOptions: Record<string, string> = profileDir
+    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }
+    : {};
+  const reports: Report[] = [];
+
+  if (!only || only === 'embedded') {
+    const databaseUrl = await freshDatabase(pg);
+    const server = new ServerProcess({ ...quiet, ...nodeOptions, DATABASE_URL: databaseUrl });
+    const t0 = performance.now();
+    await server.start(180_000);
+    const startMs = Math.round(performance.now() - t0);
+    try {
+      const r = await measure('embedded (npm start), PostgreSQL', server.base, databaseUrl, startMs, () => [
+        { name: 'embedded', pid: server.proc!.pid! },
+      ]);
+      reports.push(r);
+      print(r);
+    } finally {
+      await server.stop();
+    }
+  }
+  if (!only || only === 'multi') {
+    const ns = kafkaNamespace(brokers);
+    const databaseUrl = await freshDatabase(pg);
+    const multi = new MultiProcess({
+      ...quiet,
+      ...ns.env,
+      ...nodeOptions,
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: brokers,
+      // The defaults of `npm run start:kafka` (MultiProcess shortens a few for tests: put them back).
+      OUTBOX_POLL_MS: '1000',
+      RETRY_DELAY_SCALE: '1',
+      KAFKA_SESSION_TIMEOUT_MS: '30000',
+    });
+    const t0 = performance.now();
+    await multi.start(600_000);
+    const startMs = Math.round(performance.now() - t0);
+    const supervisorSaid = multi
+      .logOf('supervisor')
+      .find((e) => String(e.message).includes('is running'))?.startupMs;
+    try {
+      const procs = () => [
+        { name: 'supervisor', pid: multi.proc!.pid! },
+        ...multi
+          .state()!
+          .processes.filter((p) => p.pid)
+          .map((p) => ({ name: p.name, pid: p.pid! })),
+      ];
+      const r = await measure(
+        `multi-process over Kafka (npm run start:kafka), supervisor's own start-up ${supervisorSaid} ms`,
+        multi.base,
+        databaseUrl,
+        startMs,
+        procs,
+      );
+      reports.push(r);
+      print(r);
+    } finally {
+      await multi.stop();
+      await ns.cleanup();
+    }
+  }
+
+  const [embedded, multi] = [
+    reports.find((r) => r.runtime.startsWith('embedded')),
+    reports.find((r) => r.runtime.startsWith('multi')),
+  ];
+  if (embedded && multi) {
+    const fns = multi.idle.filter((p) => p.name !== 'supervisor' && p.name !== 'gateway');
+    console.log('\n## issue 11 aims, multi-process against embedded (same run)');
+    console.log('| aim | measured |');
+    console.log('|---|---:|');
+    console.log(
+      `| creations/s ≥ 50 % of embedded | ${Math.round((multi.load.perSecond / embedded.load.perSecond) * 100)} % (${multi.load.perSecond} / ${embedded.load.perSecond}) |`,
+    );
+    console.log(
+      `| HTTP p50 ≤ 2× embedded | ${(multi.load.p50 / embedded.load.p50).toFixed(2)}× (${multi.load.p50} / ${embedded.load.p50} ms) |`,
+    );
+    console.log(
+      `| request → audit applied p99 ≤ 500 ms | ${multi.e2e.p99} ms (embedded ${embedded.e2e.p99} ms) |`,
+    );
+    console.log(`| started and ready ≤ 10 s | ${multi.startMs} ms (embedded ${embedded.startMs} ms) |`);
+    console.log(
+      `| a function process ≤ 80 MB RSS | idle max ${Math.max(...fns.map((p) => p.rssMb))} MB, after load max ${Math.max(
+        ...multi.underLoad.filter((p) => fns.some((f) => f.name === p.name)).map((p) => p.rssMb),
+      )} MB |`,
+    );
+    console.log(
+      `| an idle process ~0 % CPU | max ${Math.max(...multi.idle.map((p) => p.cpuPercent))} %, all ${multi.idle.length} together ${
+        Math.round(multi.idle.reduce((a, p) => a + p.cpuPercent, 0) * 10) / 10
+      } % |`,
+    );
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
