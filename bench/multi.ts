@@ -4,14 +4,15 @@
  * measured with wrk: task creations through `POST /api/tasks`, each with a unique body.
  *
  *   node --import tsx bench/multi.ts [--seconds 15] [--connections 50] [--idle-seconds 10]
- *                                    [--only embedded|multi] [--profile dir]
+ *                                    [--only embedded|multi] [--functions id,id] [--profile dir]
  *
  * Per runtime: start → ready; each process's RSS and CPU while idle (before the load); creations/s
  * and HTTP latency (wrk); the latency from a request being sent (a timestamp in its title, taken by
  * wrk as it writes the request) to audit-sink applying its `task.created`
  * (`processed_events.processed_at`), and whether every acknowledged task got audited; each process's
  * CPU per creation under load and RSS after it. Then the ratios issue 11 sets aims on. `--profile dir`
- * starts every process with `--cpu-prof` (writes .cpuprofile files there on a clean stop).
+ * starts every process with `--cpu-prof` (writes .cpuprofile files there on a clean stop);
+ * `--functions create-task,audit-sink` runs only those functions in the multi-process runtime.
  *
  * Needs wrk (Debian: `apt-get install wrk`), PostgreSQL and Kafka: scripts/postgres.sh and
  * scripts/kafka.sh are started unless TEST_DATABASE_URL / KAFKA_BROKERS point elsewhere. Measured,
@@ -34,6 +35,7 @@ const seconds = Number(arg('--seconds')) || 15;
 const connections = Number(arg('--connections')) || 50;
 const idleSeconds = Number(arg('--idle-seconds')) || 10;
 const only = arg('--only');
+const functions = arg('--functions');
 const profileDir = arg('--profile') ? path.resolve(arg('--profile')!) : undefined;
 const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -263,14 +265,12 @@ async function main() {
   const brokers =
     process.env.KAFKA_BROKERS ?? service('scripts/kafka.sh', 'KAFKA_BROKERS=').slice('KAFKA_BROKERS='.length);
   const quiet = { LOG_LEVEL: 'error' };
-  const nodeOptions: Record<string, string> = profileDir
-    ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` }
-    : {};
+  const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const reports: Report[] = [];
 
   if (!only || only === 'embedded') {
     const databaseUrl = await freshDatabase(pg);
-    const server = new ServerProcess({ ...quiet, ...nodeOptions, DATABASE_URL: databaseUrl });
+    const server = new ServerProcess({ ...quiet, DATABASE_URL: databaseUrl }, undefined, profileArgs);
     const t0 = performance.now();
     await server.start(180_000);
     const startMs = Math.round(performance.now() - t0);
@@ -287,17 +287,22 @@ async function main() {
   if (!only || only === 'multi') {
     const ns = kafkaNamespace(brokers);
     const databaseUrl = await freshDatabase(pg);
-    const multi = new MultiProcess({
-      ...quiet,
-      ...ns.env,
-      ...nodeOptions,
-      DATABASE_URL: databaseUrl,
-      KAFKA_BROKERS: brokers,
-      // The defaults of `npm run start:kafka` (MultiProcess shortens a few for tests: put them back).
-      OUTBOX_POLL_MS: '1000',
-      RETRY_DELAY_SCALE: '1',
-      KAFKA_SESSION_TIMEOUT_MS: '30000',
-    });
+    const multi = new MultiProcess(
+      {
+        ...quiet,
+        ...ns.env,
+        DATABASE_URL: databaseUrl,
+        KAFKA_BROKERS: brokers,
+        // The defaults of `npm run start:kafka` (MultiProcess shortens a few for tests: put them back).
+        OUTBOX_POLL_MS: '1000',
+        RETRY_DELAY_SCALE: '1',
+        KAFKA_SESSION_TIMEOUT_MS: '30000',
+      },
+      [
+        ...(functions ? ['--only', functions] : []),
+        ...(profileDir ? [`--node-args=${profileArgs.join(' ')}`] : []),
+      ],
+    );
     const t0 = performance.now();
     await multi.start(600_000);
     const startMs = Math.round(performance.now() - t0);

@@ -10,7 +10,10 @@
  * is only bound is never polled there. Once the first child listens, the socket stays in the
  * listening state for as long as the supervisor holds it — also while a crashed child is being
  * restarted: connections wait in the backlog for the next one instead of being refused, and nothing
- * else can take the port meanwhile.
+ * else can take the port meanwhile. Before the first child listens, a port the supervisor holds is
+ * never handed to another bind to port 0 (so no two of its processes can share one), but libuv binds
+ * with SO_REUSEADDR, so a foreign process binding that very port number explicitly could still win
+ * it in that window; the child then fails with EADDRINUSE and the supervisor says so and stops.
  */
 import type { ChildProcess } from 'node:child_process';
 import { lookup } from 'node:dns/promises';
@@ -62,17 +65,19 @@ export async function bindSocket(host: string, port: number): Promise<BoundSocke
   if (typeof create !== 'function') throw new Error('this Node.js has no net._createServerHandle');
   const address = net.isIP(host) ? host : (await lookup(host)).address;
   const family = net.isIP(address) === 6 ? 6 : 4;
-  const handle = create(address, port, family, undefined, 0);
-  if (typeof handle === 'number') {
-    const code = getSystemErrorName(handle);
+  const refused = (errno: number) => {
+    const code = getSystemErrorName(errno);
     const why = code === 'EADDRINUSE' ? 'another process listens on it' : code;
-    throw new BindError(`cannot bind ${host}:${port}: ${why}`, code);
-  }
+    return new BindError(`cannot bind ${host}:${port}: ${why}`, code);
+  };
+  const handle = create(address, port, family, undefined, 0);
+  if (typeof handle === 'number') throw refused(handle);
   const out: { port?: number } = {};
+  // libuv defers a bind's EADDRINUSE to the listen (its "delayed error"), and getsockname reports it.
   const err = handle.getsockname(out);
   if (err) {
     handle.close();
-    throw new BindError(`cannot read the port bound on ${host}: ${getSystemErrorName(err)}`, 'EUNKNOWN');
+    throw refused(err);
   }
   let closed = false;
   const bound: Bound = {
