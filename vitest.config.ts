@@ -13,6 +13,8 @@ export default defineConfig({
             'scripts/**/*.test.ts',
             'test/**/*.test.ts',
           ],
+          // The Dapr mode needs a daprd build: `npm run test:dapr` (vitest.dapr.config.ts).
+          exclude: ['test/dapr/**', '**/node_modules/**'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',

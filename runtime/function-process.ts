@@ -26,9 +26,10 @@ import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
 import { listen } from './bound-socket';
 import { createBus } from './profiles/bus';
-import { createInvoker, sidecarReadiness } from './profiles/dapr';
+import { sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
 import { createStateStore } from './profiles/state';
+import { followPublished } from './published-feed';
 import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 
@@ -132,8 +133,22 @@ export async function startFunction(
     wake: (id) => (id === fn.id && fn.tick ? scheduler?.wake(id) : notify(id)),
     mailer: mailerFromEnv(env),
     state: createStateStore(env, database, systemClock),
-    services: { invoker: createInvoker(env) },
-    openLiveStream: () => openSseHub(deps),
+    openLiveStream: () => {
+      const hub = openSseHub(deps);
+      // A Trigger delivers each event to one pod: on Knative every gateway follows the outbox.
+      if (env.BUS === 'knative') {
+        const following = followPublished({
+          databaseUrl: env.DATABASE_URL!,
+          database,
+          log,
+          onEvent: (event) => hub.publish(event),
+          onGap: () => hub.resync('the live feed reconnected; some changes may have been missed'),
+        });
+        following.catch((err) => log.error({ err }, 'cannot follow published events: no live updates'));
+        closers.push(() => void following.then((stop) => stop()).catch(() => {}));
+      }
+      return hub;
+    },
     onClose: (cleanup) => closers.push(cleanup),
   };
   const instance = instantiate(fn, deps);
@@ -150,7 +165,15 @@ export async function startFunction(
       ...(fn.batch ? { deliverBatch: deliverBatchInProcess(instance) } : {}),
     });
   }
-  relay = new OutboxRelay({ database, bus, log, metrics, pollMs: env.OUTBOX_POLL_MS, owner: relayOwner });
+  relay = new OutboxRelay({
+    database,
+    bus,
+    log,
+    metrics,
+    pollMs: env.OUTBOX_POLL_MS,
+    owner: relayOwner,
+    announcePublished: env.BUS === 'knative',
+  });
   scheduler = new TickScheduler([instance], deps);
   const app = createFunctionApp(instance, [
     { name: 'database', check: () => database.ping() },

@@ -28,6 +28,7 @@ import {
 import { inClientSpan, inServerSpan, startTracing, tracingEnabled } from '../core/observability/tracing';
 import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import { allowedMethods, unmatchedResponse } from '../functions/_runtime/methods';
 import { buildOpenApi } from '../functions/_runtime/openapi';
 import { listen } from './bound-socket';
 import { mountWeb } from './web';
@@ -185,18 +186,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     return c.json(openapi);
   });
   if (opts.webDir) mountWeb(app, opts.webDir);
-  app.notFound((c) =>
-    c.json(
-      {
-        type: '/problems/not-found',
-        title: 'Not found',
-        status: 404,
-        detail: `no route for ${c.req.method} ${c.req.path}`,
-      },
-      404,
-      { 'content-type': 'application/problem+json' },
-    ),
-  );
+  app.notFound(unmatchedResponse(allowedMethods(opts.functions)));
   const own = getRequestListener(app.fetch);
 
   const server = http.createServer((req, res) => {

@@ -31,7 +31,7 @@ import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
 import { mountWeb } from './web';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_DIST = path.join(ROOT, 'web', 'dist');
 
 export interface HostOptions {
@@ -42,8 +42,6 @@ export interface HostOptions {
   metrics?: Metrics;
   database?: Database;
   bus?: EventBus;
-  /** Extra services handed to functions through `deps.services`. */
-  services?: Record<string, unknown>;
   /** Run tick functions on timers (the embedded runtime's cron). Default true. */
   runTicks?: boolean;
   webDir?: string;
@@ -94,7 +92,6 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     wake: (id) => scheduler?.wake(id),
     mailer: opts.mailer ?? mailerFromEnv(env),
     state: opts.state ?? new DatabaseStateStore(database, clock),
-    services: { ...opts.services },
     openLiveStream: () => openSseHub(deps),
     onClose: (cleanup) => closers.push(cleanup),
   };

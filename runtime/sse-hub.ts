@@ -156,6 +156,11 @@ export class SseHub implements LiveStream {
     this.#flushTimer ??= setTimeout(() => this.#flush(), this.#opts.coalesceMs);
   }
 
+  resync(reason: string): void {
+    const message = sseMessage({ event: 'reset', data: JSON.stringify({ reason }) });
+    for (const c of this.#connections.values()) this.#send(c, message);
+  }
+
   close(): void {
     clearInterval(this.#heartbeat);
     clearTimeout(this.#flushTimer);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { celMatchTypes, deliveryPath } from '../core/adapters/bus/dapr';
-import { DEAD_LETTER_TOPIC, TOPICS } from '../core/events/define-event';
+import { TOPICS } from '../core/events/define-event';
 import { KNATIVE_DEAD_LETTER_PATH } from '../runtime/profiles/knative';
 import { deadLetterService, deploymentModel, type FunctionModel } from './deploy-model';
 
@@ -205,6 +205,9 @@ function serviceRef(name: string) {
 }
 
 function triggers(m: FunctionModel, dls: string | undefined) {
+  // A Trigger delivers each event to one pod; every instance of a broadcast function needs every
+  // event, so on Knative it follows the outbox's published rows instead (runtime/published-feed.ts).
+  if (m.broadcast) return [];
   return m.triggers.map((t) => ({
     apiVersion: 'eventing.knative.dev/v1',
     kind: 'Trigger',
@@ -309,8 +312,8 @@ export function daprSubscriptions(m: FunctionModel) {
   return [...byTopic].map(([topic, types]) => ({
     pubsubname: pubsub,
     topic,
+    // No deadLetterTopic: the function records its dead letters itself (see DaprBus).
     routes: { rules: [{ match: celMatchTypes([...types].sort()), path: deliveryPath(pubsub, topic) }] },
-    deadLetterTopic: DEAD_LETTER_TOPIC,
   }));
 }
 
@@ -345,17 +348,12 @@ function cronBinding(m: FunctionModel) {
 }
 
 /** Resiliency of one function: its delivery spec bounds the sidecar's retries of its deliveries. */
-export function resiliency(m: FunctionModel, all: readonly FunctionModel[]) {
+export function resiliency(m: FunctionModel) {
   const delaySeconds = Number(m.delivery.backoffDelay.slice(2, -1));
   const delivery =
     m.delivery.backoffPolicy === 'linear'
       ? { policy: 'constant', duration: `${Math.max(delaySeconds, 0.1)}s`, maxRetries: m.delivery.retry + 3 }
       : { policy: 'exponential', maxInterval: '60s', maxRetries: m.delivery.retry + 3 };
-  const apps = Object.fromEntries(
-    all
-      .filter((o) => o.http && o.id !== m.id)
-      .map((o) => [o.id, { timeout: 'invoke', retry: 'invoke', circuitBreaker: 'app' }]),
-  );
   return {
     apiVersion: 'dapr.io/v1alpha1',
     kind: 'Resiliency',
@@ -363,24 +361,16 @@ export function resiliency(m: FunctionModel, all: readonly FunctionModel[]) {
     scopes: [m.id],
     spec: {
       policies: {
-        timeouts: { general: '10s', publish: '15s', invoke: '30s', delivery: '60s' },
+        timeouts: { general: '10s', publish: '15s', delivery: '60s' },
         retries: {
           delivery,
           sidecar: { policy: 'exponential', maxInterval: '5s', maxRetries: 5 },
-          invoke: {
-            policy: 'exponential',
-            maxInterval: '5s',
-            maxRetries: 3,
-            matching: { httpStatusCodes: '429,502-504' },
-          },
         },
         circuitBreakers: {
           component: { maxRequests: 1, interval: '30s', timeout: '30s', trip: 'consecutiveFailures > 5' },
-          app: { maxRequests: 1, interval: '30s', timeout: '15s', trip: 'consecutiveFailures > 5' },
         },
       },
       targets: {
-        ...(Object.keys(apps).length ? { apps } : {}),
         components: {
           [NAMES.pubsub]: {
             outbound: { timeout: 'publish', retry: 'sidecar', circuitBreaker: 'component' },
@@ -622,8 +612,10 @@ export function renderDeployFiles(models = deploymentModel()): Map<string, strin
     if (m.tick) files.set(`dapr/bindings/${m.tick.binding}.yaml`, yamlDocs(cronBinding(m)));
     const subs = subscriptionResources(m);
     if (subs.length) files.set(`dapr/subscriptions/${m.id}.yaml`, yamlDocs(subs));
+    // One file per Resiliency: daprd (1.16) reads only the first document of a local Resiliency
+    // file (components and subscriptions may share a file; Resiliency may not).
+    files.set(`dapr/policies/${m.id}.yaml`, yamlDocs([resiliency(m)]));
   }
-  files.set('dapr/policies/resiliency.yaml', yamlDocs(models.map((m) => resiliency(m, models))));
   files.set(
     'dapr/components/pubsub.yaml',
     yamlDocs([
@@ -657,7 +649,7 @@ export function renderDeployFiles(models = deploymentModel()): Map<string, strin
         functions: models.map((m) => ({
           ...m,
           subscriptions: daprSubscriptions(m),
-          resiliency: resiliency(m, models).spec,
+          resiliency: resiliency(m).spec,
         })),
       },
       { lineWidth: 0 },

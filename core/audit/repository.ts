@@ -11,6 +11,7 @@ import { type TaskwireEvent, TYPE_PREFIX } from '../events/define-event';
 
 export const AuditEntry = z.object({
   id: z.number().int(),
+  eventSource: z.string(),
   eventId: z.string(),
   eventType: z.string(),
   entityType: z.string(),

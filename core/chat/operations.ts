@@ -17,7 +17,8 @@ export type { CompletedEntry };
 
 /**
  * What the assistant may do to tasks: the same commands (and so the same events and audit trail)
- * as the REST API. In process here; over service invocation in the cluster.
+ * as the REST API, run in the chat function's own process (against the shared database) wherever
+ * it runs: no call to another function.
  */
 export interface TaskOperations {
   create(input: CreateTaskInput): Promise<TaskView>;

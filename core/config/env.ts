@@ -143,6 +143,8 @@ export const EnvSchema = z
     DAPR_PUBSUB_NAME: z.string().min(1).default('taskwire-pubsub'),
     /** The pub/sub component for broadcast subscriptions (one consumer group per instance). */
     DAPR_BROADCAST_PUBSUB_NAME: z.string().min(1).default('taskwire-broadcast'),
+    /** Prepended to every topic published and subscribed through Dapr (test runs share one broker). */
+    DAPR_TOPIC_PREFIX: z.string().default(''),
     /** The state store component (conversation state, caches). */
     DAPR_STATE_STORE: z.string().min(1).default('taskwire-state'),
     /** When set, secrets listed in DAPR_SECRETS are read from this secret store at start-up. */
@@ -151,8 +153,6 @@ export const EnvSchema = z
     DAPR_SECRETS: optionalString,
     /** `programmatic`: GET /dapr/subscribe lists the subscriptions; `declarative`: Subscription resources do. */
     DAPR_SUBSCRIPTIONS: z.enum(['programmatic', 'declarative']).default('programmatic'),
-    /** Calls between functions (chat → task functions) go through Dapr service invocation. */
-    DAPR_INVOKE: boolish.default(false),
   })
   .transform((env) => ({
     ...env,

@@ -18,7 +18,7 @@ export const RecurrenceRule = z
       .array(Weekday)
       .min(1)
       .max(7)
-      .transform((days) => [...new Set(days)])
+      .overwrite((days) => [...new Set(days)])
       .optional(),
     byMonthDay: z.number().int().min(1).max(31).optional(),
     until: z.iso.datetime({ offset: true }).optional(),

@@ -1,6 +1,17 @@
 import { z } from 'zod';
+import { describeRule } from './recurrence/description';
 import { RecurrenceMode, RecurrenceRule } from './recurrence-rule';
-import { iso, isReasonableInstant, resolveInstant, TimeZone } from './time';
+import { codePoints, plainText, requiredText, WHITESPACE } from './text';
+import {
+  DUE_TEXT_RE,
+  DUE_YEAR_MAX,
+  DUE_YEAR_MIN,
+  DUE_YEAR_RE,
+  iso,
+  isReasonableInstant,
+  resolveInstant,
+  TimeZone,
+} from './time';
 
 export const TITLE_MAX = 500;
 export const DESCRIPTION_MAX = 10_000;
@@ -24,17 +35,34 @@ export function normaliseTag(raw: string): string {
 }
 
 const TAG_RE = /^[\p{L}\p{N}][\p{L}\p{N}_\-.]*$/u;
+/**
+ * A tag as sent, before normalising: optional surrounding whitespace and leading '#', then a letter
+ * or digit, then letters, digits, '_', '-', '.' or whitespace. U+0130 (İ) is left out because it
+ * lower-cases to two characters, the second of which is no letter.
+ */
+const RAW_TAG_RE = new RegExp(
+  String.raw`^[${WHITESPACE}]*#*(?!\u0130)[\p{L}\p{N}](?:(?!\u0130)[\p{L}\p{N}_\-.${WHITESPACE}])*$`,
+  'u',
+);
 
 export const Tag = z
   .string()
+  .regex(
+    RAW_TAG_RE,
+    'a tag uses letters, digits, "-", "_" or "." and starts with a letter or digit (a leading "#" is dropped)',
+  )
+  .refine((s) => codePoints(s) <= TAG_MAX, `a tag has at most ${TAG_MAX} characters`)
+  .meta({ maxLength: TAG_MAX })
   .transform(normaliseTag)
   .pipe(
     z
       .string()
       .min(1, 'a tag cannot be empty')
-      .max(TAG_MAX, `a tag has at most ${TAG_MAX} characters`)
       .regex(TAG_RE, 'a tag uses letters, digits, "-", "_" or "." and starts with a letter or digit'),
   );
+
+/** A tag as stored, up to case: what a filter names (`?tag=work,home`). */
+export const STORED_TAG_SOURCE = String.raw`(?!\u0130)[\p{L}\p{N}](?:(?!\u0130)[\p{L}\p{N}_\-.]){0,${TAG_MAX - 1}}`;
 
 export const Tags = z
   .array(Tag)
@@ -66,15 +94,20 @@ export const Reminders = z
     });
   });
 
-export const Title = z
-  .string()
-  .transform((s) => s.trim())
-  .pipe(z.string().min(1, 'title is required').max(TITLE_MAX, `title has at most ${TITLE_MAX} characters`));
+export const Title = requiredText(TITLE_MAX, 'title is required');
 
-export const Description = z.string().max(DESCRIPTION_MAX, `at most ${DESCRIPTION_MAX} characters`);
+export const Description = plainText(DESCRIPTION_MAX);
 
 /** A due time as sent by clients: an ISO instant, or a wall-clock time read in the task's zone. */
-export const DueText = z.string().min(1).max(64);
+export const DueText = z
+  .string()
+  .regex(DUE_TEXT_RE, {
+    error: (issue) =>
+      typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
+        ? 'include a time of day, e.g. 2030-01-02T17:00 or 2030-01-02T17:00:00Z'
+        : 'an ISO 8601 date and time such as 2030-01-02T17:00 or 2030-01-02T17:00:00Z',
+  })
+  .regex(DUE_YEAR_RE, `the year must be between ${DUE_YEAR_MIN} and ${DUE_YEAR_MAX}`);
 
 export const CreateTaskInput = z
   .object({
@@ -106,7 +139,8 @@ export const UpdateTaskInput = z
     recurrenceMode: RecurrenceMode.optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' });
+  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' })
+  .meta({ minProperties: 1 });
 export type UpdateTaskInput = z.output<typeof UpdateTaskInput>;
 
 /** The task as stored. */
@@ -154,6 +188,8 @@ export const TaskView = z.object({
   catchUp: z.boolean(),
   recurrence: RecurrenceRule.nullable().optional(),
   recurrenceMode: RecurrenceMode.nullable().optional(),
+  /** The repetition in words ("every week on Wed at 9:00 AM"), for clients to show as is. */
+  recurrenceSummary: z.string().nullable().optional(),
 });
 export type TaskView = z.infer<typeof TaskView>;
 
@@ -178,6 +214,12 @@ export function toView(task: Task, series?: { rule: unknown; mode: string } | nu
     catchUp: task.catchUp,
     recurrence: series ? (series.rule as TaskView['recurrence']) : null,
     recurrenceMode: series ? (series.mode as TaskView['recurrenceMode']) : null,
+    recurrenceSummary: series
+      ? describeRule(
+          series.rule as RecurrenceRule,
+          task.due ? { anchor: task.due, timeZone: task.timezone } : undefined,
+        )
+      : null,
   };
 }
 

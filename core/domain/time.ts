@@ -1,5 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { z } from 'zod';
+import { IANA_TIME_ZONES } from './time-zones';
 
 const zoneCache = new Map<string, string | null>();
 
@@ -17,18 +18,61 @@ export function canonicalTimeZone(name: string): string | null {
   return result;
 }
 
+function knownToIntl(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function intlZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  return intl.supportedValuesOf?.('timeZone') ?? [];
+}
+
+/**
+ * The zone names the API accepts, exactly as written: the IANA database's zones and links (and any
+ * newer zone this runtime knows), less those this runtime cannot compute with. The OpenAPI document
+ * lists them, and `GET /api/time-zones` serves them to clients.
+ */
+export const TIME_ZONES: readonly [string, ...string[]] = (() => {
+  const names = [...new Set([...IANA_TIME_ZONES, ...intlZones(), 'UTC'])].filter(knownToIntl).sort();
+  return names as [string, ...string[]];
+})();
+
+const LOWER_CASE_ZONES = new Map(TIME_ZONES.map((name) => [name.toLowerCase(), name]));
+
+function unknownZoneMessage(input: unknown): string {
+  const text = typeof input === 'string' ? input : JSON.stringify(input);
+  const spelled = typeof input === 'string' ? LOWER_CASE_ZONES.get(input.toLowerCase()) : undefined;
+  return spelled
+    ? `time zone names are case-sensitive: "${spelled}", not "${text}"`
+    : `unknown IANA time zone "${text}" (e.g. Europe/Berlin)`;
+}
+
+/** An IANA zone name from TIME_ZONES, read as the runtime's canonical name (aliases resolve). */
 export const TimeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .transform((name, ctx) => {
-    const zone = canonicalTimeZone(name);
-    if (!zone) {
-      ctx.addIssue({ code: 'custom', message: `unknown IANA time zone "${name}" (e.g. Europe/Berlin)` });
-      return z.NEVER;
-    }
-    return zone;
-  });
+  .enum(TIME_ZONES, { error: (issue) => unknownZoneMessage(issue.input) })
+  .transform((name) => canonicalTimeZone(name) ?? name);
+
+const DATE = String.raw`(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))`;
+const CLOCK = String.raw`(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?`;
+const OFFSET = String.raw`(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)`;
+
+/**
+ * A due time as the API takes it: a calendar date and a time of day (seconds optional), with an
+ * offset (an instant) or without (a wall-clock time in the task's zone).
+ */
+export const DUE_TEXT_RE = new RegExp(`^${DATE}T${CLOCK}${OFFSET}?$`);
+/**
+ * The written year's range: one year inside what isReasonableInstant allows, so that no offset or
+ * zone can carry a due time the pattern accepts outside it.
+ */
+export const DUE_YEAR_MIN = 1971;
+export const DUE_YEAR_MAX = 9998;
+export const DUE_YEAR_RE = /^(?:197[1-9]|19[89]\d|[2-8]\d{3}|9[0-8]\d\d|99[0-8]\d|999[0-8])-/;
 
 const OFFSET_RE = /(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 const LOCAL_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?$/;

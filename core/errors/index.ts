@@ -26,6 +26,18 @@ export class ValidationError extends ClientError {
   }
 }
 
+/**
+ * A well-formed request the rules refuse: it contradicts itself or what is stored (a recurring task
+ * without a due time, `until` before the first occurrence). 422, so that 400 keeps meaning "does not
+ * match the API's schema" — the OpenAPI document states every 400 rule, no document can state these.
+ */
+export class UnprocessableError extends ClientError {
+  override name = 'UnprocessableError';
+  constructor(message: string, issues: FieldIssue[] = []) {
+    super(422, 'Unprocessable request', message, issues);
+  }
+}
+
 export class NotFoundError extends ClientError {
   override name = 'NotFoundError';
   constructor(message: string) {

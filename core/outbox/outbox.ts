@@ -33,7 +33,19 @@ export interface RelayOptions {
   batchKeys?: number;
   /** Rounds in flight at once. */
   parallelRounds?: number;
+  /**
+   * Announce each stamp of published rows on PostgreSQL channel `PUBLISHED_CHANNEL` (their ids):
+   * where the bus cannot give every instance of a live-update gateway every event (a Knative
+   * Trigger delivers to one pod), each pod follows the published rows instead.
+   */
+  announcePublished?: boolean;
 }
+
+/** PostgreSQL channel on which relays announce the ids of rows they stamped published. */
+export const PUBLISHED_CHANNEL = 'taskwire_published';
+
+/** Ids per notification: a payload stays far below PostgreSQL's 8,000-byte limit. */
+const IDS_PER_NOTIFY = 300;
 
 /** Serialises claims so that one key's rows are never split between two relays. */
 const CLAIM_LOCK = 727_104_302;
@@ -49,6 +61,7 @@ const CLAIM_LOCK = 727_104_302;
 export class OutboxRelay {
   readonly owner: string;
   readonly #opts: Required<Omit<RelayOptions, 'metrics' | 'owner'>> & { metrics?: Metrics };
+  readonly #stampSql: string;
   #timer: NodeJS.Timeout | undefined;
   #draining: Promise<void> | undefined;
   #again = false;
@@ -65,7 +78,22 @@ export class OutboxRelay {
 
   constructor(opts: RelayOptions) {
     this.owner = opts.owner ?? randomUUID();
-    this.#opts = { pollMs: 1000, leaseMs: 10_000, batchKeys: 200, parallelRounds: 3, ...opts };
+    this.#opts = {
+      pollMs: 1000,
+      leaseMs: 10_000,
+      batchKeys: 200,
+      parallelRounds: 3,
+      announcePublished: false,
+      ...opts,
+    };
+    const stamp = `update outbox set published_at = now(), lease_owner = null, lease_until = null
+      where id = any($1::bigint[])`;
+    this.#stampSql = this.#opts.announcePublished
+      ? `with stamped as (${stamp} returning id),
+           numbered as (select id, (row_number() over (order by id) - 1) / ${IDS_PER_NOTIFY} as chunk from stamped)
+         select pg_notify('${PUBLISHED_CHANNEL}', string_agg(id::text, ',' order by id))
+         from numbered group by chunk`
+      : stamp;
   }
 
   start(): void {
@@ -230,11 +258,7 @@ export class OutboxRelay {
           const batch = this.#toMark;
           this.#toMark = [];
           try {
-            await this.#opts.database.query(
-              `update outbox set published_at = now(), lease_owner = null, lease_until = null
-               where id = any($1::bigint[])`,
-              [`{${batch.join(',')}}`],
-            );
+            await this.#opts.database.query(this.#stampSql, [`{${batch.join(',')}}`]);
           } catch (err) {
             // Unstamped rows are published again once their lease ends: consumers deduplicate.
             this.#opts.log.warn({ err, rows: batch.length }, 'could not stamp published outbox rows');

@@ -19,6 +19,8 @@ export interface LiveConnection {
 export interface LiveStream {
   publish(event: TaskwireEvent): void;
   connect(connection: LiveConnection): Response;
+  /** Tells every client that changes may have been missed, so it fetches afresh (`event: reset`). */
+  resync(reason: string): void;
   /** Open connections. */
   readonly size: number;
   close(): void;

@@ -5,9 +5,19 @@ import { settings } from '../db/schema';
 import { ReminderChannel } from '../domain/task';
 import { canonicalTimeZone, TimeZone } from '../domain/time';
 
+/**
+ * An email address, checked by zod's email pattern alone: the document states that pattern and no
+ * `format: email`, whose readings differ between validators.
+ */
+const EmailAddress = z
+  .string()
+  .max(320)
+  .regex(z.regexes.email, 'a valid email address')
+  .meta({ description: 'An email address' });
+
 export const SettingsView = z.object({
   timezone: z.string(),
-  email: z.email().nullable(),
+  email: z.string().nullable(),
   defaultReminderChannel: ReminderChannel,
   updatedAt: z.iso.datetime({ offset: true }).nullable(),
 });
@@ -16,7 +26,7 @@ export type SettingsView = z.infer<typeof SettingsView>;
 export const SettingsInput = z
   .object({
     timezone: TimeZone.optional(),
-    email: z.email('a valid email address').max(320).nullable().optional(),
+    email: EmailAddress.nullable().optional(),
     defaultReminderChannel: ReminderChannel.optional(),
   })
   .strict();

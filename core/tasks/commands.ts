@@ -16,7 +16,7 @@ import {
   trashTask,
   type UpdateTaskInput,
 } from '../domain/task';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import {
   TaskCompleted,
   TaskCreated,
@@ -48,9 +48,11 @@ export interface CommandContext {
   db: Db;
 }
 
-function asValidation(err: unknown): never {
+function asUnprocessable(err: unknown): never {
   if (err instanceof TaskRuleError)
-    throw new ValidationError(`${err.field}: ${err.message}`, [{ field: err.field, message: err.message }]);
+    throw new UnprocessableError(`${err.field}: ${err.message}`, [
+      { field: err.field, message: err.message },
+    ]);
   throw err;
 }
 
@@ -82,13 +84,13 @@ export async function createTask(ctx: CommandContext, input: CreateTaskInput): P
   try {
     task = newTask(input, { id: ctx.newId(), now, defaultTimezone: timezone });
   } catch (err) {
-    asValidation(err);
+    asUnprocessable(err);
   }
   const rows: TableRow[] = [];
   let series: { rule: unknown; mode: string } | null = null;
   if (input.recurrence) {
     if (!task.due) {
-      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+      throw new UnprocessableError('a recurring task needs a due time to anchor its schedule', [
         { field: 'due', message: 'required when recurrence is set' },
       ]);
     }
@@ -160,11 +162,11 @@ async function applySeriesChange(
   if (!series || series.endedAt) {
     if (!patch.recurrence) {
       if (scope === 'series')
-        throw new ValidationError('this task does not repeat', [{ field: 'scope', message: 'no series' }]);
+        throw new UnprocessableError('this task does not repeat', [{ field: 'scope', message: 'no series' }]);
       return { task, changed: false };
     }
     if (!task.due) {
-      throw new ValidationError('a recurring task needs a due time to anchor its schedule', [
+      throw new UnprocessableError('a recurring task needs a due time to anchor its schedule', [
         { field: 'due', message: 'required when recurrence is set' },
       ]);
     }
@@ -214,7 +216,7 @@ export async function updateTask(
     try {
       applied = applyPatch(current, patch, now);
     } catch (err) {
-      asValidation(err);
+      asUnprocessable(err);
     }
     const emit: TaskwireEvent[] = [];
     let task = current;

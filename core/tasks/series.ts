@@ -12,7 +12,7 @@ import {
 } from '../domain/recurrence';
 import { RecurrenceMode, RecurrenceRule } from '../domain/recurrence-rule';
 import { Description, Priority, type ReminderSpec, Reminders, Tags, type Task, Title } from '../domain/task';
-import { type FieldIssue, ValidationError } from '../errors';
+import { type FieldIssue, UnprocessableError } from '../errors';
 
 export type SeriesRow = typeof taskSeries.$inferSelect;
 
@@ -52,7 +52,7 @@ export function ruleIssues(
 export function assertRule(rule: RecurrenceRule, anchor: Date, timeZone: string): void {
   const issues = ruleIssues(rule, anchor, timeZone);
   if (issues.length > 0)
-    throw new ValidationError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+    throw new UnprocessableError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
 }
 
 export const SeriesView = z.object({
@@ -105,7 +105,8 @@ export const SeriesPatch = z
     recurrenceMode: RecurrenceMode.optional(),
   })
   .strict()
-  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' });
+  .refine((p) => Object.keys(p).length > 0, { message: 'send at least one field to change' })
+  .meta({ minProperties: 1 });
 export type SeriesPatch = z.output<typeof SeriesPatch>;
 
 export async function findSeries(db: Db, id: string, forUpdate = false): Promise<SeriesRow | undefined> {

@@ -55,10 +55,26 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
+export interface HeaderDoc {
+  description: string;
+  /** When given, a request whose header does not match is a 400 naming the header. */
+  schema?: z.ZodType<unknown, string>;
+}
+
+/** An OpenAPI link: how a value in this response feeds a parameter of another route. */
+export interface LinkDoc {
+  method: HttpMethod;
+  /** Hono-style path of the target route. */
+  path: string;
+  /** Target parameter → runtime expression, e.g. `{ id: '$response.body#/id' }`. */
+  parameters: Record<string, string>;
+}
+
 export interface RouteResponseDoc {
   description: string;
   schema?: z.ZodType;
   contentType?: string;
+  links?: Record<string, LinkDoc>;
 }
 
 export interface RouteDef<
@@ -77,8 +93,8 @@ export interface RouteDef<
   body?: B;
   query?: Q;
   params?: P;
-  /** Request headers worth documenting (name → description). */
-  headers?: Record<string, string>;
+  /** Request headers worth documenting: name → description, or a description and the schema a value must match. */
+  headers?: Record<string, string | HeaderDoc>;
   responses: Record<number, RouteResponseDoc>;
   handler(ctx: RouteContext<Out<B>, Out<Q>, Out<P>, L>): Promise<RouteResult | Response>;
 }

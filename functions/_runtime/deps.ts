@@ -36,7 +36,4 @@ export interface Deps {
   openLiveStream: () => LiveStream;
   /** Registers cleanup to run when the process (or test host) stops: live streams, clients. */
   onClose?: (cleanup: () => void) => void;
-  /** Runtime-specific services (scheduler, stream hub, mailer, …) keyed by name. */
-
-  services: Record<string, unknown>;
 }

@@ -4,7 +4,13 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import type { z } from 'zod';
-import { ClientError, issuesFromZod, ValidationError } from '../../core/errors';
+import {
+  ClientError,
+  describeIssues,
+  type FieldIssue,
+  issuesFromZod,
+  ValidationError,
+} from '../../core/errors';
 import { fromHttp } from '../../core/events/http-binding';
 import { runWithContext } from '../../core/observability/context';
 import { activeTraceHeaders, inServerSpan } from '../../core/observability/tracing';
@@ -12,6 +18,7 @@ import type { RouteDef, TaskwireFunction } from './define-function';
 import type { Deps } from './deps';
 import type { FunctionInstance } from './instance';
 import { handleEvent, invocationContext } from './invoke';
+import { allowedMethods, unmatchedResponse } from './methods';
 import { buildOpenApi } from './openapi';
 import { problem, problemFromError, problemResponse } from './problem';
 
@@ -199,9 +206,7 @@ export function createBaseApp(
     if (p.status >= 500) deps.log.error({ err, path: c.req.path }, 'unhandled error');
     return problemResponse(c, p);
   });
-  app.notFound((c) =>
-    problemResponse(c, problem(404, 'Not found', `no route for ${c.req.method} ${c.req.path}`)),
-  );
+  app.notFound(unmatchedResponse(allowedMethods(opts.functions)));
   return app;
 }
 
@@ -241,6 +246,19 @@ function parseWith(schema: z.ZodType, value: unknown, where: 'body' | 'query' | 
   throw new ValidationError(named.map((i) => `${i.field}: ${i.message}`).join('; '), named);
 }
 
+/** Headers the route declares with a schema: one that is present must match it. */
+function checkHeaders(r: RouteDef, header: (name: string) => string | undefined): void {
+  const issues: FieldIssue[] = [];
+  for (const [name, doc] of Object.entries(r.headers ?? {})) {
+    if (typeof doc === 'string' || !doc.schema) continue;
+    const value = header(name);
+    if (value === undefined) continue;
+    const parsed = doc.schema.safeParse(value);
+    if (!parsed.success) issues.push(...issuesFromZod(parsed.error, name));
+  }
+  if (issues.length > 0) throw new ValidationError(describeIssues(issues), issues);
+}
+
 /** Registers a function's routes on an app: validation first, then the handler. */
 export function mountRoutes(app: Hono, instance: FunctionInstance): void {
   for (const r of instance.fn.routes) mountRoute(app, instance, r);
@@ -248,6 +266,7 @@ export function mountRoutes(app: Hono, instance: FunctionInstance): void {
 
 function mountRoute(app: Hono, instance: FunctionInstance, r: RouteDef): void {
   app.on(r.method.toUpperCase(), r.path, async (c) => {
+    checkHeaders(r, (name) => c.req.header(name));
     const params = r.params ? parseWith(r.params, c.req.param(), 'params') : undefined;
     const query = r.query ? parseWith(r.query, c.req.query(), 'query') : undefined;
     const body = r.body ? await readBody(c, r.body) : undefined;

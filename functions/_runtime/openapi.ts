@@ -1,27 +1,7 @@
 import { z } from 'zod';
 import { CATALOG } from '../../core/events/catalog';
-import type { RouteDef, TaskwireFunction } from './define-function';
-
-const ProblemSchema = {
-  type: 'object',
-  required: ['type', 'title', 'status', 'detail'],
-  properties: {
-    type: { type: 'string' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    correlationId: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['field', 'message'],
-        properties: { field: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-  },
-};
+import type { LinkDoc, RouteDef, TaskwireFunction } from './define-function';
+import { ProblemSchema } from './problem';
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
@@ -30,6 +10,10 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
   >;
   delete out.$schema;
   return out;
+}
+
+function operationIdOf(fn: TaskwireFunction, r: RouteDef): string {
+  return `${fn.id}.${r.method}.${r.path}`;
 }
 
 function openApiPath(path: string): string {
@@ -53,8 +37,15 @@ function parametersOf(r: RouteDef): unknown[] {
       });
     }
   }
-  for (const [name, description] of Object.entries(r.headers ?? {})) {
-    params.push({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+  for (const [name, doc] of Object.entries(r.headers ?? {})) {
+    const { description, schema } = typeof doc === 'string' ? { description: doc, schema: undefined } : doc;
+    params.push({
+      name,
+      in: 'header',
+      required: false,
+      description,
+      schema: schema ? jsonSchema(schema, 'input') : { type: 'string' },
+    });
   }
   return params;
 }
@@ -62,11 +53,24 @@ function parametersOf(r: RouteDef): unknown[] {
 /** An OpenAPI 3.1 document built from the routes' zod schemas: the contract and the docs cannot drift. */
 export function buildOpenApi(functions: readonly TaskwireFunction[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Map<string, string>();
+  for (const fn of functions) {
+    for (const r of fn.routes) operationIds.set(`${r.method} ${r.path}`, operationIdOf(fn, r));
+  }
+  /** Links to routes this document holds (a single function's document leaves the others out). */
+  const linksOf = (links: Record<string, LinkDoc> | undefined) => {
+    const out: Record<string, unknown> = {};
+    for (const [name, link] of Object.entries(links ?? {})) {
+      const operationId = operationIds.get(`${link.method} ${link.path}`);
+      if (operationId) out[name] = { operationId, parameters: link.parameters };
+    }
+    return Object.keys(out).length > 0 ? { links: out } : {};
+  };
   for (const fn of functions) {
     for (const r of fn.routes) {
       const path = openApiPath(r.path);
       const op: Record<string, unknown> = {
-        operationId: `${fn.id}.${r.method}.${r.path}`,
+        operationId: operationIdOf(fn, r),
         summary: r.summary,
         tags: r.tags ?? [fn.id],
         'x-function': fn.id,
@@ -83,6 +87,7 @@ export function buildOpenApi(functions: readonly TaskwireFunction[]): Record<str
                     },
                   }
                 : {}),
+              ...linksOf(doc.links),
             },
           ]),
         ),
@@ -111,7 +116,7 @@ export function buildOpenApi(functions: readonly TaskwireFunction[]): Record<str
     },
     paths,
     components: {
-      schemas: { Problem: ProblemSchema },
+      schemas: { Problem: jsonSchema(ProblemSchema, 'output') },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
     'x-events': CATALOG.map((d) => ({

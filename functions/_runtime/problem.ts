@@ -1,8 +1,22 @@
 import type { Context } from 'hono';
+import { z } from 'zod';
 import { ClientError, type FieldIssue } from '../../core/errors';
 import { currentContext } from '../../core/observability/context';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
+
+/** RFC 9457 problem details, as the OpenAPI document and the web's types show them. */
+export const ProblemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  instance: z.string().optional(),
+  correlationId: z.string().optional(),
+  errors: z.array(FieldIssueSchema).optional(),
+});
 
 /** RFC 9457 problem details. `errors` names each offending field. */
 export interface Problem {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ValidationError } from '../../core/errors';
 
 /** The version an `If-Match` header names: accepts `3`, `"3"` and `W/"3"`; none (or `*`) is undefined. */
@@ -10,3 +11,11 @@ export function parseIfMatch(header: string | undefined): number | undefined {
     ]);
   return Number(m[1]);
 }
+
+/**
+ * The header as the OpenAPI document states it and the HTTP edge checks it before the handler:
+ * a version as `3`, `"3"` or `W/"3"`, or `*`, with optional spaces or tabs around.
+ */
+export const IfMatchHeader = z
+  .string()
+  .regex(/^[ \t]*(?:\*|(?:W\/)?"?\d{1,9}"?)?[ \t]*$/, 'the version last seen, e.g. "3"');

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AuditEntry, queryAudit, recordAudit } from '../../core/audit/repository';
 import { CATALOG } from '../../core/events/catalog';
 import { defineFunction, route } from '../_runtime/define-function';
-import { IsoInstantParam, Limit } from '../_shared/schemas';
+import { IsoInstantParam, intParam, Limit, queryText } from '../_shared/schemas';
 
 export default defineFunction({
   id: 'audit-sink',
@@ -25,15 +25,10 @@ export default defineFunction({
       summary: 'Read the audit trail, newest first',
       tags: ['audit'],
       query: z.object({
-        entityId: z.string().max(200).optional(),
-        type: z.string().max(200).optional(),
+        entityId: queryText(200).optional(),
+        type: queryText(200).optional(),
         since: IsoInstantParam.optional(),
-        before: z.coerce
-          .number()
-          .int()
-          .positive()
-          .optional()
-          .describe('Entries with an id below this (paging)'),
+        before: intParam({ min: 1 }).optional().describe('Entries with an id below this (paging)'),
         limit: Limit,
       }),
       responses: {

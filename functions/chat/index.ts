@@ -5,6 +5,7 @@ import { claudeEngine } from '../../core/chat/engines/claude';
 import { offlineEngine } from '../../core/chat/engines/offline';
 import { inProcessOperations } from '../../core/chat/operations';
 import { TaskView } from '../../core/domain/task';
+import { requiredText } from '../../core/domain/text';
 import { NotFoundError } from '../../core/errors';
 import { ChatInputFlagged } from '../../core/events/catalog';
 import { type ScreenedMessage, screenMessage } from '../../core/nlu';
@@ -16,10 +17,7 @@ export const MESSAGE_MAX = 4000;
 
 const ChatRequest = z
   .object({
-    message: z
-      .string()
-      .transform((s) => s.trim())
-      .pipe(z.string().min(1, 'say something').max(MESSAGE_MAX, `at most ${MESSAGE_MAX} characters`)),
+    message: requiredText(MESSAGE_MAX, 'say something'),
     conversationId: z.uuid('conversation ids are UUIDs').optional(),
   })
   .strict();
@@ -62,7 +60,19 @@ export default defineFunction({
         'Runs the message through the assistant. Operations go through the same commands and events as the REST API. When it needs an answer first, `question` says what.',
       tags: ['chat'],
       body: ChatRequest,
-      responses: { 200: { description: 'The reply', schema: ChatResponse } },
+      responses: {
+        200: {
+          description: 'The reply',
+          schema: ChatResponse,
+          links: {
+            GetConversation: {
+              method: 'get',
+              path: '/api/conversations/:id',
+              parameters: { id: '$response.body#/conversationId' },
+            },
+          },
+        },
+      },
       handler: async (ctx) => {
         const { deps } = ctx;
         const settings = await deps.settings.get();

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dismissDeadLetter, listDeadLetters } from '../../core/dead-letters/repository';
 import { NotFoundError } from '../../core/errors';
 import { defineFunction, route } from '../_runtime/define-function';
-import { Limit } from '../_shared/schemas';
+import { intParam, Limit } from '../_shared/schemas';
 
 const DeadLetterView = z.object({
   id: z.number(),
@@ -25,7 +25,7 @@ export default defineFunction({
       path: '/api/dead-letters',
       summary: 'List dead-lettered deliveries, newest first',
       tags: ['operations'],
-      query: z.object({ limit: Limit, before: z.coerce.number().int().positive().optional() }),
+      query: z.object({ limit: Limit, before: intParam({ min: 1 }).optional() }),
       responses: {
         200: { description: 'Dead letters', schema: z.object({ deadLetters: z.array(DeadLetterView) }) },
       },
@@ -38,7 +38,7 @@ export default defineFunction({
       path: '/api/dead-letters/:id',
       summary: 'Dismiss a dead letter',
       tags: ['operations'],
-      params: z.object({ id: z.coerce.number().int().positive() }),
+      params: z.object({ id: intParam({ min: 1 }) }),
       responses: { 204: { description: 'Dismissed' }, 404: { description: 'No such dead letter' } },
       handler: async ({ params, deps }) => {
         if (!(await dismissDeadLetter(deps.database.db, params.id)))

@@ -1,19 +1,29 @@
 import { z } from 'zod';
-import { Priority, Tag, TaskView } from '../../core/domain/task';
+import { Priority, TAGS_MAX, TaskView } from '../../core/domain/task';
+import { trimText } from '../../core/domain/text';
 import { getTask } from '../../core/tasks/commands';
 import { queryTasks, type SortKey, viewsOf } from '../../core/tasks/repository';
 import { defineFunction, route } from '../_runtime/define-function';
-import { Cursor, csv, encodeCursor, IsoInstantParam, Limit, TaskIdParams } from '../_shared/schemas';
+import {
+  Cursor,
+  csvOf,
+  encodeCursor,
+  IsoInstantParam,
+  Limit,
+  queryText,
+  TaskIdParams,
+  tagList,
+} from '../_shared/schemas';
 
 const SORTS = ['due', 'created', 'updated', 'priority', 'title'] as const;
 
 export const ListQuery = z.object({
   status: z.enum(['active', 'completed', 'all']).default('all'),
-  priority: csv(Priority).optional(),
-  tag: csv(Tag).optional(),
+  priority: csvOf(Priority.options).optional(),
+  tag: tagList(TAGS_MAX).optional(),
   dueBefore: IsoInstantParam.optional(),
   dueAfter: IsoInstantParam.optional(),
-  q: z.string().trim().max(200).optional(),
+  q: queryText(200).transform(trimText).optional(),
   sort: z
     .enum([...SORTS, ...SORTS.map((s) => `-${s}` as const)])
     .default('due')

@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError } from '../../core/errors';
 import { SeriesUpdated } from '../../core/events/catalog';
 import { findSeries, patchSeries, SeriesPatch, SeriesView, toSeriesView } from '../../core/tasks/series';
 import { defineFunction, route } from '../_runtime/define-function';
-import { parseIfMatch } from '../_shared/if-match';
+import { IfMatchHeader, parseIfMatch } from '../_shared/if-match';
 
 const SeriesParams = z.object({ id: z.uuid('series ids are UUIDs') });
 
@@ -41,7 +41,9 @@ export default defineFunction({
       tags: ['series'],
       params: SeriesParams,
       body: SeriesPatch,
-      headers: { 'If-Match': 'The series version the client last saw' },
+      headers: {
+        'If-Match': { description: 'The series version the client last saw', schema: IfMatchHeader },
+      },
       responses: {
         200: { description: 'The series after the edit', schema: SeriesView },
         409: { description: 'Stale If-Match' },

@@ -1,5 +1,9 @@
+import { z } from 'zod';
+import { TIME_ZONES } from '../../core/domain/time';
 import { SettingsInput, SettingsView } from '../../core/settings/settings';
 import { defineFunction, route } from '../_runtime/define-function';
+
+export const TimeZoneList = z.object({ zones: z.array(z.string()) });
 
 export default defineFunction({
   id: 'settings',
@@ -12,6 +16,16 @@ export default defineFunction({
       tags: ['settings'],
       responses: { 200: { description: 'Settings', schema: SettingsView } },
       handler: async ({ deps }) => ({ status: 200, body: await deps.settings.get() }),
+    }),
+    route({
+      method: 'get',
+      path: '/api/time-zones',
+      summary: 'The time zone names the API accepts',
+      description:
+        'Every IANA zone and link name this server can compute with, sorted: the same list that validates `timezone` in tasks and settings.',
+      tags: ['settings'],
+      responses: { 200: { description: 'Zone names', schema: TimeZoneList } },
+      handler: async () => ({ status: 200, body: { zones: TIME_ZONES } }),
     }),
     route({
       method: 'put',

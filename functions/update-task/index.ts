@@ -3,7 +3,7 @@ import { TaskView, UpdateTaskInput } from '../../core/domain/task';
 import { updateTask } from '../../core/tasks/commands';
 import { commandContext } from '../_runtime/command-context';
 import { defineFunction, route } from '../_runtime/define-function';
-import { parseIfMatch } from '../_shared/if-match';
+import { IfMatchHeader, parseIfMatch } from '../_shared/if-match';
 import { TaskIdParams } from '../_shared/schemas';
 
 export default defineFunction({
@@ -25,7 +25,7 @@ export default defineFunction({
           .describe('series: also change the template of future instances of a recurring task'),
       }),
       body: UpdateTaskInput,
-      headers: { 'If-Match': 'The version the client last saw' },
+      headers: { 'If-Match': { description: 'The version the client last saw', schema: IfMatchHeader } },
       responses: {
         200: { description: 'The updated task', schema: TaskView },
         404: { description: 'No such task' },

@@ -5,6 +5,7 @@ import { KnativeBus } from '../../core/adapters/bus/knative';
 import { MemoryBus } from '../../core/adapters/bus/memory';
 import { sidecarFromEnv } from '../../core/adapters/dapr/sidecar';
 import type { Env } from '../../core/config/env';
+import { definitionOf } from '../../core/events/catalog';
 import type { Logger } from '../../core/observability/logger';
 import type { Metrics } from '../../core/observability/metrics';
 import type { DeadLetterSink, EventBus, Subscription } from '../../core/ports/bus';
@@ -39,10 +40,19 @@ export function createBus(ctx: BusContext): EventBus {
         metrics,
         appToken: env.APP_API_TOKEN,
         declarative: env.DAPR_SUBSCRIPTIONS === 'declarative',
+        ...(env.DAPR_TOPIC_PREFIX ? { topicOf: prefixedTopic(env.DAPR_TOPIC_PREFIX) } : {}),
       });
     default:
       throw new Error(`BUS=${env.BUS} is not available in this build`);
   }
+}
+
+/** The catalog's topic of an event type, behind a prefix. */
+function prefixedTopic(prefix: string): (type: string) => string | undefined {
+  return (type) => {
+    const topic = definitionOf(type)?.topic;
+    return topic && `${prefix}${topic}`;
+  };
 }
 
 /** The Kafka bus's settings from the environment (KAFKA_*), without its logger and sinks. */

@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import { daprInvoker, type ServiceInvoker } from '../../core/adapters/dapr/invoke';
 import { cronBindingName } from '../../core/adapters/dapr/names';
 import { sidecarFromEnv } from '../../core/adapters/dapr/sidecar';
 import type { Env } from '../../core/config/env';
@@ -16,11 +15,6 @@ export function sidecarReadiness(env: Env): ReadinessCheck[] {
   if (!daprEnabled(env)) return [];
   const sidecar = sidecarFromEnv(env);
   return [{ name: 'dapr', check: () => sidecar.healthz() }];
-}
-
-/** Calls between functions through Dapr service invocation, when DAPR_INVOKE is on. */
-export function createInvoker(env: Env): ServiceInvoker | undefined {
-  return env.DAPR_INVOKE ? daprInvoker(sidecarFromEnv(env)) : undefined;
 }
 
 function sameToken(given: string | undefined, expected: string): boolean {

@@ -23,6 +23,8 @@ describe.each(DATABASE_KINDS)('creating a recurring task on %s', (kind) => {
       recurrence: { frequency: 'monthly', interval: 1, byMonthDay: 31 },
       recurrenceMode: 'schedule',
       occurrenceAt: '2027-01-31T14:00:00.000Z',
+      // The one describer (core/domain/recurrence/description.ts), for clients to show as is.
+      recurrenceSummary: 'monthly on the 31st at 2:00 PM',
     });
     expect(res.body.seriesId).toMatch(/^[0-9a-f-]{36}$/);
     expect((await host.json(`/api/tasks/${res.body.id}`)).body).toEqual(res.body);
@@ -33,7 +35,7 @@ describe.each(DATABASE_KINDS)('creating a recurring task on %s', (kind) => {
       method: 'POST',
       json: { title: 'x', recurrence: { frequency: 'daily', interval: 1 } },
     });
-    expect(res.status).toBe(400);
+    expect(res.status).toBe(422);
     expect(res.body.errors[0].field).toBe('due');
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditEntry } from '../../core/audit/repository';
 import { DATABASE_KINDS, memoryLogger, startTestHost, type TestHost, testDatabase } from '../support/harness';
 
 describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
@@ -53,6 +54,8 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
       const audit = await host.json(`/api/audit?entityId=${t.id}`);
       const updates = audit.body.entries.filter((e: { action: string }) => e.action === 'updated');
       expect(updates).toHaveLength(2);
+      // Every field the response carries is one the document declares (it said additionalProperties: false).
+      expect(Object.keys(updates[0]).sort()).toEqual(Object.keys(AuditEntry.shape).sort());
       expect(updates[0].details).toMatchObject({
         precondition: 'none',
         changes: { title: { from: 'From phone', to: 'From laptop' } },
@@ -190,7 +193,7 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
     it('rejects bad query parameters naming them', async () => {
       for (const [qs, field] of [
         ['status=done', 'status'],
-        ['priority=urgent', 'priority.0'],
+        ['priority=urgent', 'priority'],
         ['limit=0', 'limit'],
         ['limit=abc', 'limit'],
         ['dueBefore=tomorrow', 'dueBefore'],
@@ -223,6 +226,12 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
       [{ title: 'x', reminders: [{ minutesBefore: -5 }] }, 'reminders.0.minutesBefore'],
       [{ title: 'x', recurrence: { frequency: 'hourly' } }, 'recurrence.frequency'],
       [{ title: 'x', colour: 'red' }, 'colour'],
+      // What the OpenAPI document now states: PostgreSQL text holds no U+0000, a title is not blank.
+      [{ title: 'a\u0000b' }, 'title'],
+      [{ title: 'x', description: '\u0000' }, 'description'],
+      [{ title: ' \u3000\ufeff' }, 'title'],
+      [{ title: 'x', due: '2030-01-02' }, 'due'],
+      [{ title: 'x', timezone: 'europe/berlin' }, 'timezone'],
     ])('%j → 400 naming %s', async (body, field) => {
       const res = await post(JSON.stringify(body));
       expect(res.status).toBe(400);
@@ -266,6 +275,34 @@ describe.each(DATABASE_KINDS)('REST API on %s', (kind) => {
       const route = await host.json('/api/nothing-here');
       expect(route.status).toBe(404);
       expect(route.headers.get('content-type')).toContain('application/problem+json');
+    });
+
+    it('free text with U+0000 in a query string → 400 naming it, not a database error', async () => {
+      for (const [path, field] of [
+        ['/api/audit?type=a%00b', 'type'],
+        ['/api/audit?entityId=%00', 'entityId'],
+        ['/api/tasks?q=%00', 'q'],
+      ] as const) {
+        const res = await host.json(path);
+        expect(res.status, path).toBe(400);
+        expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      }
+    });
+
+    it('a method a known path does not declare → 405 with Allow; OPTIONS lists them', async () => {
+      const res = await host.json('/api/tasks', { method: 'PUT', json: { title: 'x' } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD, OPTIONS, POST');
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(res.body).toMatchObject({ status: 405, type: '/problems/method-not-allowed' });
+      const item = await host.json('/api/tasks/00000000-0000-0000-0000-000000000000/complete', {
+        method: 'GET',
+      });
+      expect(item.status).toBe(405);
+      expect(item.headers.get('allow')).toBe('OPTIONS, POST');
+      const options = await host.json('/api/settings', { method: 'OPTIONS' });
+      expect(options.status).toBe(204);
+      expect(options.headers.get('allow')).toBe('GET, HEAD, OPTIONS, PUT');
     });
 
     it('If-Match that is not a version → 400', async () => {

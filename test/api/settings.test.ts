@@ -50,3 +50,16 @@ it('new tasks without a zone take the settings zone', async () => {
   });
   expect(t.body).toMatchObject({ timezone: 'Asia/Tokyo', due: '2026-05-01T10:00:00.000Z' });
 });
+
+it('serves the zone names it accepts, and accepts each of them', async () => {
+  const res = await host.json('/api/time-zones');
+  expect(res.status).toBe(200);
+  const zones: string[] = res.body.zones;
+  expect(zones).toEqual(expect.arrayContaining(['UTC', 'Europe/Berlin', 'Asia/Kolkata', 'US/Eastern']));
+  expect(zones).toEqual([...zones].sort());
+  for (const zone of [zones[0], zones.at(-1), 'Asia/Kolkata']) {
+    const put = await host.json('/api/settings', { method: 'PUT', json: { timezone: zone } });
+    expect(put.status, zone).toBe(200);
+  }
+  expect(zones).not.toContain('europe/berlin');
+});

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../core/observability/logger';
 import { createMetrics } from '../../core/observability/metrics';
 import { FUNCTIONS } from '../../functions';
-import { createHost, type Host } from '../../runtime/host';
+import { createHost, type Host, WEB_DIST } from '../../runtime/host';
 import { testDatabase, testEnv } from '../support/harness';
 import { tempDir } from '../support/server-process';
 
@@ -26,6 +26,10 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => host.stop());
+
+it('serves the built app from web/dist of this repository by default', () => {
+  expect(WEB_DIST).toBe(path.resolve(import.meta.dirname, '../../web/dist'));
+});
 
 it('serves the app shell for client routes, never over the API', async () => {
   const page = await host.app.request('/tasks/123');

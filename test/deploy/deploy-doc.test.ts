@@ -172,10 +172,15 @@ describe('DEPLOY.md', () => {
           (svc.spec.template.spec.containers[0].env as Manifest[]).map((e) => [e.name, e.value]),
         );
         const a = svc.spec.template.metadata.annotations;
+        // A LISTEN connection: a function on its own timer (wakes), and on Knative a broadcast
+        // function following the published rows (runtime/published-feed.ts).
+        const follows =
+          env.BUS === 'knative' && FUNCTIONS.some((f) => f.id === svc.metadata.name && f.broadcast);
         const perInstance =
           Number(env.DATABASE_POOL_MAX) +
           (a['dapr.io/enabled'] === 'true' ? stateConns : 0) +
-          (env.TICKS === 'timer' ? 1 : 0);
+          (env.TICKS === 'timer' ? 1 : 0) +
+          (follows ? 1 : 0);
         worst += Number(a['autoscaling.knative.dev/max-scale']) * perInstance;
         rollout += perInstance + 1;
       }

@@ -3,7 +3,7 @@
  * adapters: health (`/v1.0/healthz`), pub/sub publish with Dapr's CloudEvent handling, programmatic
  * subscriptions delivered like the Kafka pub/sub does (in order per partition, the app's
  * SUCCESS / RETRY / DROP honoured, a dead-letter topic after the retries), state with etags and
- * first-write concurrency, secrets, service invocation, and input bindings (OPTIONS, then POST).
+ * first-write concurrency, secrets, and input bindings (OPTIONS, then POST).
  * Everything lives in memory; nothing here is used outside tests.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -14,8 +14,6 @@ import { type Context, Hono } from 'hono';
 export interface FakeDaprOptions {
   /** The app this sidecar serves (subscriptions, bindings). */
   appUrl?: string;
-  /** Other apps reachable by service invocation: app id → base URL. */
-  apps?: Record<string, string>;
   pubsubs?: string[];
   stateStores?: string[];
   /** store → secret name → key → value. */
@@ -328,24 +326,6 @@ export class FakeDapr {
       return c.json(secret);
     });
 
-    app.all('/v1.0/invoke/:appId/method/*', async (c) => {
-      const base = this.opts.apps?.[c.req.param('appId')];
-      if (!base)
-        return this.#error(
-          c,
-          500,
-          'ERR_DIRECT_INVOKE',
-          `failed to invoke, id: ${c.req.param('appId')}: app not found`,
-        );
-      const url = new URL(c.req.url);
-      const rest = url.pathname.slice(`/v1.0/invoke/${c.req.param('appId')}/method/`.length);
-      const headers = new Headers(c.req.raw.headers);
-      headers.delete('host');
-      headers.delete('dapr-api-token');
-      const body = ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer();
-      const res = await fetch(`${base}/${rest}${url.search}`, { method: c.req.method, headers, body });
-      return new Response(res.body, { status: res.status, headers: res.headers });
-    });
     return app;
   }
 

@@ -8,7 +8,6 @@ import type { Clock } from '../../core/ports/clock';
 import { systemClock } from '../../core/ports/clock';
 import { FUNCTIONS } from '../../functions';
 import type { TaskwireFunction } from '../../functions/_runtime/define-function';
-import type { Deps } from '../../functions/_runtime/deps';
 import { createHost, type Host } from '../../runtime/host';
 
 export function testEnv(overrides: Record<string, string> = {}): Env {
@@ -99,7 +98,6 @@ export async function startTestHost(
     clock?: Clock;
     functions?: readonly TaskwireFunction[];
     log?: Logger;
-    services?: Deps['services'];
     runTicks?: boolean;
   } = {},
 ): Promise<TestHost> {
@@ -111,7 +109,6 @@ export async function startTestHost(
     clock: opts.clock ?? systemClock,
     log: opts.log ?? createLogger({ level: 'silent' }),
     metrics: createMetrics(),
-    services: opts.services,
     runTicks: opts.runTicks ?? false,
   });
   const request = (path: string, init: RequestInit & { json?: unknown } = {}) => {

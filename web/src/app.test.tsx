@@ -29,6 +29,7 @@ function setup(
       json({ tasks: listed.filter((t) => url.searchParams.get('status') === t.status), nextCursor: null }),
     ),
     'GET /api/notifications': guard(() => json({ notifications: [], unread: 0 })),
+    'GET /api/time-zones': guard(() => json({ zones: ['UTC', 'Europe/Berlin', browserTimeZone()] })),
   });
   render(() => <App fetch={server.fetch} EventSource={FakeEventSource} />);
   return {

@@ -11,7 +11,7 @@ import { NewTaskDialog } from './features/task-form/new-task-dialog';
 import { TaskDetailDialog } from './features/task-form/task-detail-dialog';
 import { TasksPanel } from './features/tasks/tasks-panel';
 import { TrashDialog } from './features/trash/trash-dialog';
-import { browserTimeZone, knownTimeZones } from './lib/time';
+import { browserTimeZone } from './lib/time';
 import { createChatStore } from './stores/chat-store';
 import { createClock } from './stores/clock';
 import { createLiveStream, type LiveStreamOptions } from './stores/live-stream';
@@ -49,7 +49,11 @@ export function App(props: AppProps) {
     ...(props.fetch ? { fetch: props.fetch } : {}),
   });
   const zone = browserTimeZone();
-  const zones = knownTimeZones();
+  const [zones, setZones] = createSignal<string[]>([]);
+  api
+    .timeZones()
+    .then((list) => setZones(list.zones))
+    .catch(() => undefined); // the forms still take a typed zone; the server checks it
 
   const now = createClock();
   const router = createRouter();
@@ -170,7 +174,7 @@ export function App(props: AppProps) {
           <NewTaskDialog
             api={api}
             timeZone={settings.timeZone()}
-            zones={zones}
+            zones={zones()}
             onCreated={(task) => {
               tasks.receive(task);
               router.close();
@@ -187,7 +191,7 @@ export function App(props: AppProps) {
               tasks={tasks}
               now={now()}
               timeZone={settings.timeZone()}
-              zones={zones}
+              zones={zones()}
               onClose={router.close}
               onError={showError}
               onDeleted={(task) => {
@@ -226,7 +230,7 @@ export function App(props: AppProps) {
           <SettingsDialog
             settings={settings.state.settings}
             browserZone={zone}
-            zones={zones}
+            zones={zones()}
             hasToken={hasToken()}
             onSave={settings.save}
             onForgetToken={() => {

@@ -119,7 +119,6 @@ describe('DaprBus against the sidecar API', () => {
             },
           ],
         },
-        deadLetterTopic: 'dead-letters',
       },
       {
         pubsubname: 'taskwire-broadcast',
@@ -132,7 +131,6 @@ describe('DaprBus against the sidecar API', () => {
             },
           ],
         },
-        deadLetterTopic: 'dead-letters',
       },
     ]);
   });

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import { definitionOf } from '../../events/catalog';
-import { DEAD_LETTER_TOPIC, type TaskwireEvent } from '../../events/define-event';
+import type { TaskwireEvent } from '../../events/define-event';
 import type { Logger } from '../../observability/logger';
 import type { Metrics } from '../../observability/metrics';
 import { type DeadLetterSink, inKeyOrder, isSuccess, type Subscription } from '../../ports/bus';
@@ -17,7 +17,6 @@ export interface DaprSubscription {
   pubsubname: string;
   topic: string;
   routes: { rules: { match: string; path: string }[] };
-  deadLetterTopic?: string;
   metadata?: Record<string, string>;
 }
 
@@ -32,8 +31,6 @@ export interface DaprBusOptions {
   metrics?: Metrics;
   /** Topic of an event type; default: the catalog's. */
   topicOf?: (type: string) => string | undefined;
-  /** Where the sidecar sends what it gives up on after its own retries. Default `dead-letters`. */
-  deadLetterTopic?: string;
   /** When set, calls to the /dapr routes must carry it as `dapr-api-token` (Dapr's APP_API_TOKEN). */
   appToken?: string | undefined;
   /** Subscriptions are Subscription resources (declarative): GET /dapr/subscribe then lists none. */
@@ -103,9 +100,17 @@ const MAX_TRACKED = 10_000;
  * key. Receiving is a programmatic subscription (`GET /dapr/subscribe`, one routing rule per topic
  * listing the subscribed types) and a delivery route answering Dapr's statuses: the function's
  * outcome maps to SUCCESS, RETRY (5xx and the other retryable statuses, or a throw) or DROP
- * (validation: never retried). The subscription's delivery spec bounds the retries: the last
- * failure is dead-lettered here and answered DROP, so the dead end is the same one as on the
- * other buses. Deliveries that arrive while a batch is in flight are handed over together.
+ * (validation: never retried). The sidecar redelivers a RETRY per its Resiliency policy (inbound
+ * retries of the pub/sub component, allowed a few more than the delivery spec); the subscription's
+ * delivery spec bounds the attempts: the last failure is dead-lettered here and answered DROP, so
+ * the dead end is the same one as on the other buses. Deliveries that arrive while a batch is in
+ * flight are handed over together.
+ *
+ * The subscriptions name no `deadLetterTopic`, on purpose: daprd (1.16) publishes to it every
+ * event of the topic that matches none of the subscription's rules (on a shared topic, most of
+ * them), every event answered DROP (already recorded here), and, when that publish fails, keeps
+ * redelivering the event. Without one, an event whose Resiliency retries run out goes back to the
+ * Kafka component, which retries it: nothing is lost and nothing is recorded twice.
  */
 export class DaprBus extends SimpleBus {
   readonly kind = 'dapr';
@@ -201,7 +206,6 @@ export class DaprBus extends SimpleBus {
       pubsubname: pubsub,
       topic,
       routes: { rules: [{ match: celMatchTypes([...types].sort()), path: deliveryPath(pubsub, topic) }] },
-      deadLetterTopic: this.opts.deadLetterTopic ?? DEAD_LETTER_TOPIC,
     }));
   }
 

@@ -1,27 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDapr } from '../../../test/support/fake-dapr';
 import { envSecrets } from '../../ports/state';
-import { daprInvoker } from '../dapr/invoke';
 import { DaprError, DaprSidecar } from '../dapr/sidecar';
 import { DaprSecretStore, parseSecretMap, withSecretsFrom } from './dapr';
 
-let tasksServer: ReturnType<typeof serve>;
 let sidecar: FakeDapr;
 beforeAll(async () => {
-  // A function the sidecar can invoke: echoes what it got.
-  const tasks = new Hono();
-  tasks.all('/api/*', async (c) =>
-    c.json({ method: c.req.method, path: c.req.path, query: c.req.query(), body: await c.req.text() }, 201),
-  );
-  tasksServer = await new Promise((resolve) => {
-    const s = serve({ fetch: tasks.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
-  });
   sidecar = await new FakeDapr({
     apiToken: 'tok',
-    apps: { 'create-task': `http://127.0.0.1:${(tasksServer.address() as AddressInfo).port}` },
     secretStores: {
       kubernetes: {
         'taskwire-database': { url: 'postgres://app:dummy@db:5432/taskwire?sslmode=require', user: 'app' },
@@ -32,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await sidecar.stop();
-  await new Promise<void>((r) => tasksServer.close(() => r()));
 });
 
 const client = () => new DaprSidecar({ baseUrl: sidecar.url, apiToken: 'tok' });
@@ -78,25 +63,7 @@ describe('DaprSecretStore', () => {
   });
 });
 
-describe('service invocation and health through the sidecar', () => {
-  it('invokes another function by app id with method, path, query and body intact', async () => {
-    const invoker = daprInvoker(client());
-    const res = await invoker.fetch('create-task', '/api/tasks?dryRun=1', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"title":"Buy milk"}',
-    });
-    expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({
-      method: 'POST',
-      path: '/api/tasks',
-      query: { dryRun: '1' },
-      body: '{"title":"Buy milk"}',
-    });
-    const unknown = await invoker.fetch('no-such-app', '/x');
-    expect(unknown.status).toBe(500);
-  });
-
+describe('the sidecar client', () => {
   it('healthz resolves while the sidecar is healthy and throws otherwise', async () => {
     await client().healthz();
     sidecar.healthy = false;

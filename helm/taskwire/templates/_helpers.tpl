@@ -91,10 +91,6 @@ dapr.io/sidecar-memory-limit: {{ .root.Values.dapr.sidecar.memoryLimit | quote }
 {{- end }}
 - name: DAPR_ENABLED
   value: {{ ternary "true" "false" (eq $dapr "true") | quote }}
-{{- if eq $dapr "true" }}
-- name: DAPR_INVOKE
-  value: {{ ternary "true" "false" $root.Values.dapr.invoke | quote }}
-{{- end }}
 {{- if eq $root.Values.secrets.source "dapr" }}
 - name: DAPR_SECRET_STORE
   value: taskwire-secrets

@@ -12,6 +12,7 @@ import type {
   TaskPage,
   TaskPatch,
   TaskQuery,
+  TimeZoneList,
 } from './types';
 
 /** The only place that knows where the API lives; the dev server proxies it, the host serves it. */
@@ -146,6 +147,8 @@ export function createApi(options: ApiOptions = {}) {
     listTrash: (cursor?: string) => request<TaskPage>('GET', '/trash', { query: { cursor, limit: 200 } }),
     getSettings: () => request<Settings>('GET', '/settings'),
     putSettings: (input: SettingsInput) => request<Settings>('PUT', '/settings', { body: input }),
+    /** The zone names the server accepts: what the settings and task forms offer. */
+    timeZones: () => request<TimeZoneList>('GET', '/time-zones'),
     audit: (entityId: string, limit = 20) =>
       request<{ entries: AuditEntry[] }>('GET', '/audit', { query: { entityId, limit } }),
     chat: (message: string, conversationId?: string | null) =>

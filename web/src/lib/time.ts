@@ -33,17 +33,14 @@ export function browserTimeZone(): string {
   }
 }
 
-export function isValidTimeZone(zone: string): boolean {
+/** A zone Intl can format in, else UTC: display only never fails (the server validates zone names). */
+function safeZone(zone: string): string {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    return zone;
   } catch {
-    return false;
+    return 'UTC';
   }
-}
-
-function safeZone(zone: string): string {
-  return isValidTimeZone(zone) ? zone : 'UTC';
 }
 
 export function zonedParts(date: Date, zone: string): ZonedParts {
@@ -190,14 +187,4 @@ export function formatMinutes(total: number): string {
   if (hours) parts.push(`${hours} h`);
   if (minutes) parts.push(`${minutes} min`);
   return parts.join(' ');
-}
-
-/** All IANA zones the runtime knows (for the settings and task forms). */
-export function knownTimeZones(): string[] {
-  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
-  try {
-    return intl.supportedValuesOf?.('timeZone') ?? [];
-  } catch {
-    return [];
-  }
 }

@@ -80,6 +80,10 @@ export function createLiveStream(options: LiveStreamOptions) {
       }
       if (Array.isArray(updates)) options.onUpdates(updates as Update[]);
     });
+    // The server could not replay what was missed (too old, or it lost track): refetch.
+    es.addEventListener('reset', () => {
+      if (source === es) options.onResync();
+    });
     es.onerror = () => {
       if (source !== es) return;
       if (everOpened) missedSomething = true;

@@ -1,11 +1,10 @@
 import { createStore } from 'solid-js/store';
 import type { Api } from '../api/client';
 import type { Settings, SettingsInput } from '../api/types';
-import { isValidTimeZone } from '../lib/time';
 
 /** Server settings; the zone falls back to the browser's until they load. */
 export function createSettingsStore(deps: {
-  api: Pick<Api, 'getSettings' | 'putSettings'>;
+  api: Pick<Api, 'getSettings' | 'putSettings' | 'timeZones'>;
   browserZone: string;
 }) {
   const [state, setState] = createStore({ settings: null as Settings | null, error: null as string | null });
@@ -14,8 +13,9 @@ export function createSettingsStore(deps: {
     try {
       const settings = await deps.api.getSettings();
       setState({ settings, error: null });
-      // First run: the server has never been told a zone, so adopt this browser's.
-      if (settings.updatedAt === null && isValidTimeZone(deps.browserZone)) {
+      // First run: the server has never been told a zone, so adopt this browser's, if the server
+      // knows it (its list is the one validator of zone names).
+      if (settings.updatedAt === null && (await deps.api.timeZones()).zones.includes(deps.browserZone)) {
         setState('settings', await deps.api.putSettings({ timezone: deps.browserZone }));
       }
     } catch (err) {

@@ -24,6 +24,7 @@ describe('chat', () => {
   it('sends on Enter, clears the box and shows the reply', async () => {
     const { api, input, type, log, onReply } = setup(() => ({
       conversationId: 'c1',
+      engine: 'offline',
       reply: 'Added “Buy milk” for tomorrow 17:00.',
       operations: [{ intent: 'create', taskId: 't1' }],
     }));
@@ -39,7 +40,12 @@ describe('chat', () => {
   });
 
   it('keeps a new line on Shift+Enter instead of sending', () => {
-    const { api, input, type } = setup(() => ({ conversationId: 'c1', reply: 'ok', operations: [] }));
+    const { api, input, type } = setup(() => ({
+      conversationId: 'c1',
+      engine: 'offline',
+      reply: 'ok',
+      operations: [],
+    }));
     type('first line');
     fireEvent.keyDown(input, { key: 'Enter', shiftKey: true });
     expect(api.chat).not.toHaveBeenCalled();
@@ -50,11 +56,12 @@ describe('chat', () => {
       message === 'Call mom'
         ? {
             conversationId: 'c7',
+            engine: 'offline',
             reply: 'When should I remind you?',
             question: 'When should I remind you?',
             operations: [],
           }
-        : { conversationId: 'c7', reply: 'Done.', operations: [] },
+        : { conversationId: 'c7', engine: 'offline', reply: 'Done.', operations: [] },
     );
     type('Call mom');
     fireEvent.keyDown(input, { key: 'Enter' });
@@ -70,6 +77,7 @@ describe('chat', () => {
   it('lists the tasks a question returned, without checkboxes', async () => {
     const { input, type, log } = setup(() => ({
       conversationId: 'c1',
+      engine: 'offline',
       reply: 'One task is due this week.',
       operations: [{ intent: 'query' }],
       tasks: [makeTask({ title: 'Dentist', due: '2030-01-03T16:00:00Z' })],
@@ -83,7 +91,12 @@ describe('chat', () => {
   });
 
   it('offers suggestions that fill the box', () => {
-    const { api, input } = setup(() => ({ conversationId: 'c1', reply: 'ok', operations: [] }));
+    const { api, input } = setup(() => ({
+      conversationId: 'c1',
+      engine: 'offline',
+      reply: 'ok',
+      operations: [],
+    }));
     fireEvent.click(screen.getByRole('button', { name: 'Buy milk tomorrow at 5pm' }));
     expect(input.value).toBe('Buy milk tomorrow at 5pm');
     expect(api.chat).not.toHaveBeenCalled();

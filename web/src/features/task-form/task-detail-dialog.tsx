@@ -3,7 +3,6 @@ import { createStore, reconcile } from 'solid-js/store';
 import { type Api, ApiError } from '../../api/client';
 import type { Task, TaskInput } from '../../api/types';
 import { Dialog } from '../../components/dialog';
-import { describeRecurrence } from '../../lib/recurrence';
 import { draftFromTask, draftPatch, draftToInput, emptyDraft } from '../../lib/task-draft';
 import { relativePast } from '../../lib/time';
 import type { TaskStore } from '../../stores/task-store';
@@ -174,7 +173,7 @@ export function TaskDetailDialog(props: TaskDetailDialogProps) {
             <>
               {t().status === 'completed' ? 'Completed' : 'To do'}
               <Show when={t().recurrence}>
-                {(rule) => <> · repeats {describeRecurrence(rule(), t().timezone)}</>}
+                {(rule) => <> · repeats {t().recurrenceSummary ?? rule().frequency}</>}
               </Show>
               {' · '}created {relativePast(new Date(t().createdAt), props.now, props.timeZone)}
             </>

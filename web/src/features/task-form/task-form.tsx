@@ -1,8 +1,8 @@
 import { createUniqueId, For, type JSX, Show } from 'solid-js';
 import type { SetStoreFunction } from 'solid-js/store';
 import type { Frequency, Priority, Weekday } from '../../api/types';
-import { WEEKDAYS } from '../../lib/recurrence';
 import type { ReminderUnit, TaskDraft } from '../../lib/task-draft';
+import { WEEKDAYS } from '../../lib/weekdays';
 
 export const FORM_FIELDS = [
   'title',

@@ -1,7 +1,6 @@
 import { For, Show } from 'solid-js';
 import type { Task } from '../../api/types';
 import { BellIcon, NoteIcon, RepeatIcon } from '../../components/icons';
-import { describeRecurrence } from '../../lib/recurrence';
 import { formatDayAndTime, formatFull, formatMinutes, relativeDue } from '../../lib/time';
 
 export interface TaskItemProps {
@@ -68,7 +67,7 @@ export function TaskItem(props: TaskItemProps) {
             {(rule) => (
               <span class="chip chip-plain" title="Repeats">
                 <RepeatIcon />
-                <span>{describeRecurrence(rule(), props.timeZone)}</span>
+                <span>{props.task.recurrenceSummary ?? rule().frequency}</span>
               </span>
             )}
           </Show>
