@@ -4,29 +4,17 @@ import { z } from 'zod';
 import { newTask, toView } from '../../core/domain/task';
 import { NonRetriableError, ValidationError } from '../../core/errors';
 import { TaskCreated, TaskUpdated } from '../../core/events/catalog';
-import { toBinaryHttp, toStructuredHttp } from '../../core/events/http-binding';
+import { functionKit } from '../../test/support/function-kit';
 import { startTestHost, type TestHost } from '../../test/support/harness';
 import auditSink from '../audit-sink';
 import { FUNCTIONS } from '../index';
 import { defineFunction, route } from './define-function';
-import { createFunctionApp } from './http-app';
-import { instantiate } from './instance';
-import { deliverBatchInProcess } from './invoke';
 
 let host: TestHost | undefined;
 afterEach(async () => {
   await host?.stop();
   host = undefined;
 });
-
-const meta = { source: '/taskwire/test', correlationId: 'c-1' };
-function createdEvent(title = 'Buy milk') {
-  const task = newTask({ title }, { id: randomUUID(), now: new Date(), defaultTimezone: 'UTC' });
-  return TaskCreated.create(
-    { data: { task: toView(task), actor: 'api' }, subject: task.id, sequence: 1 },
-    meta,
-  );
-}
 
 describe('defineFunction', () => {
   it('insists on kebab-case ids and on something to do', () => {
@@ -51,73 +39,16 @@ describe('defineFunction', () => {
   });
 });
 
-describe('a function as its own Hono app receiving CloudEvents (the Knative contract)', () => {
-  it('acknowledges a binary-mode event, applies it once, and acknowledges a duplicate without a second effect', async () => {
-    host = await startTestHost();
-    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
-    const ev = createdEvent();
-    const { headers, body } = toBinaryHttp(ev);
-    const first = await app.request('/', { method: 'POST', headers, body });
-    expect(first.status).toBe(200);
-    expect(await first.json()).toEqual({ outcome: 'processed' });
-    const again = await app.request('/', { method: 'POST', headers, body });
-    expect(await again.json()).toEqual({ outcome: 'duplicate' });
-    const entries = (await host.json(`/api/audit?entityId=${ev.subject}`)).body.entries;
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatchObject({ eventId: ev.id, action: 'created', correlationId: 'c-1' });
-  });
-
-  it('a batch holding the same event twice (a redelivery beside the original) applies it once', async () => {
-    host = await startTestHost();
-    const deliver = deliverBatchInProcess(instantiate(auditSink, host.deps));
-    const ev = createdEvent();
-    const other = createdEvent('Other');
-    expect(await deliver([ev, other, ev])).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }]);
-    const entries = (await host.json(`/api/audit?entityId=${ev.subject}`)).body.entries;
-    expect(entries).toHaveLength(1);
-    expect((await host.json(`/api/audit?entityId=${other.subject}`)).body.entries).toHaveLength(1);
-    const metrics = await (await host.request('/metrics')).text();
-    expect(metrics).toMatch(
-      /taskwire_events_duplicate_total\{type="dev.taskwire.task.created.v1",consumer="audit-sink"\} 1/,
-    );
-  });
-
-  it('accepts structured mode too', async () => {
-    host = await startTestHost();
-    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
-    const ev = createdEvent();
-    const { headers, body } = toStructuredHttp(ev);
-    expect((await app.request('/', { method: 'POST', headers, body })).status).toBe(200);
-  });
-
-  it('answers 400 (not retried) for an unknown type, invalid data or a non-CloudEvent', async () => {
-    host = await startTestHost();
-    const app = createFunctionApp(instantiate(auditSink, host.deps), []);
-    const ev = createdEvent();
-    const unknown = toBinaryHttp({ ...ev, type: 'dev.taskwire.mystery.v1' });
-    expect((await app.request('/', { method: 'POST', ...unknown })).status).toBe(400);
-    const bad = toBinaryHttp({ ...ev, data: { task: { title: 5 } } } as unknown as typeof ev);
-    const res = await app.request('/', { method: 'POST', ...bad });
-    expect(res.status).toBe(400);
-    expect(JSON.stringify(await res.json())).toContain('data.task');
-    expect(
-      (
-        await app.request('/', {
-          method: 'POST',
-          body: '{}',
-          headers: { 'content-type': 'application/json' },
-        })
-      ).status,
-    ).toBe(400);
-  });
-
+describe('a function as its own Hono app', () => {
   it('serves its own health, readiness and metrics', async () => {
-    host = await startTestHost();
-    const app = createFunctionApp(instantiate(auditSink, host.deps), [
-      { name: 'database', check: () => host!.deps.database.ping() },
-    ]);
-    expect((await app.request('/ready')).status).toBe(200);
-    expect((await app.request('/metrics')).status).toBe(200);
+    const kit = await functionKit(auditSink);
+    try {
+      expect((await kit.app.request('/ready')).status).toBe(200);
+      expect((await kit.app.request('/metrics')).status).toBe(200);
+      expect((await kit.app.request('/health')).status).toBe(200);
+    } finally {
+      await kit.close();
+    }
   });
 });
 

@@ -188,20 +188,6 @@ describe('chat with the offline engine', () => {
     expect(conv.body.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant']);
     expect((await host.json('/api/conversations/00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
-
-  it('rejects an empty or oversized message naming the field', async () => {
-    await start();
-    for (const message of ['', '   ', 'x'.repeat(20_000)]) {
-      const res = await host.json('/api/chat', { method: 'POST', json: { message } });
-      expect(res.status).toBe(400);
-      expect(res.body.errors[0].field).toBe('message');
-    }
-    const bad = await host.json('/api/chat', {
-      method: 'POST',
-      json: { message: 'hi', conversationId: 'nope' },
-    });
-    expect(bad.body.errors[0].field).toBe('conversationId');
-  });
 });
 
 describe('chat follow-ups, answers and out-of-scope requests', () => {

@@ -29,30 +29,6 @@ describe.each(DATABASE_KINDS)('reminders on %s', (kind) => {
   }
   const notifications = async () => (await host.json('/api/notifications')).body;
 
-  it('schedules a reminder at due minus the offset, moves it with the due time, cancels it on delete', async () => {
-    await start();
-    const t = await create({
-      title: 'Call mom',
-      due: '2026-03-08T15:00',
-      reminders: [{ minutesBefore: 15 }],
-    });
-    let [r] = await rows(t.id);
-    expect(r).toMatchObject({ status: 'scheduled', channel: 'in-app', minutesBefore: 15 });
-    expect(r!.triggerAt.toISOString()).toBe('2026-03-08T18:45:00.000Z');
-    await host.json(`/api/tasks/${t.id}`, { method: 'PATCH', json: { due: '2026-03-09T10:00' } });
-    await host.settle();
-    [r] = await rows(t.id);
-    expect(r!.triggerAt.toISOString()).toBe('2026-03-09T13:45:00.000Z');
-    await host.request(`/api/tasks/${t.id}`, { method: 'DELETE' });
-    await host.settle();
-    [r] = await rows(t.id);
-    expect(r!.status).toBe('cancelled');
-    const actions = (await host.json(`/api/audit?entityId=${r!.id}`)).body.entries.map(
-      (e: { action: string }) => e.action,
-    );
-    expect(actions).toEqual(['cancelled', 'scheduled', 'scheduled']);
-  });
-
   it('fires on time into an in-app notification naming the task and its due time in the user zone', async () => {
     await start();
     const t = await create({
@@ -74,34 +50,6 @@ describe.each(DATABASE_KINDS)('reminders on %s', (kind) => {
     const read = await host.json(`/api/notifications/${list[0].id}/read`, { method: 'POST' });
     expect(read.body.readAt).toBe('2026-03-08T18:45:00.000Z');
     expect((await notifications()).unread).toBe(0);
-  });
-
-  it('a missed tick is caught up: the reminder fires late, marked with how late', async () => {
-    await start();
-    const t = await create({
-      title: 'Stretch',
-      due: '2026-03-05T12:00:00Z',
-      reminders: [{ minutesBefore: 30 }],
-    });
-    clock.set('2026-03-05T11:35:00Z');
-    expect((await fire()).fired).toBe(1);
-    const [r] = await rows(t.id);
-    expect(r!.lateMs).toBe(5 * 60_000);
-  });
-
-  it('reminders due together become one digest: ten listed, then "and N more"', async () => {
-    await start();
-    for (let i = 1; i <= 12; i++) {
-      await create({ title: `Task ${i}`, due: '2026-03-05T12:00:00Z', reminders: [{ minutesBefore: 5 }] });
-    }
-    clock.set('2026-03-05T11:55:00Z');
-    expect((await fire()).fired).toBe(12);
-    const { notifications: list } = await notifications();
-    expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ kind: 'digest', title: '12 reminders' });
-    const lines = list[0].body.split('\n');
-    expect(lines).toHaveLength(11);
-    expect(lines.at(-1)).toBe('and 2 more');
   });
 
   it('completing the task first cancels the reminder: it never fires', async () => {
@@ -136,17 +84,5 @@ describe.each(DATABASE_KINDS)('reminders on %s', (kind) => {
     );
     const [r] = await rows(next.id);
     expect(r!.triggerAt.toISOString()).toBe('2026-03-06T11:50:00.000Z');
-  });
-
-  it('uses the default channel from settings when a reminder names none', async () => {
-    await start();
-    await host.json('/api/settings', { method: 'PUT', json: { defaultReminderChannel: 'email' } });
-    await new Promise((r) => setTimeout(r, 2100)); // the settings cache lives 2 s
-    const t = await create({
-      title: 'Email me',
-      due: '2026-03-05T12:00:00Z',
-      reminders: [{ minutesBefore: 10 }, { minutesBefore: 5, channel: 'in-app' }],
-    });
-    expect((await rows(t.id)).map((r) => r.channel).sort()).toEqual(['email', 'in-app']);
   });
 });

@@ -12,11 +12,20 @@ export async function openStream(url: string, headers: Record<string, string> = 
     headers: { accept: 'text/event-stream', ...headers },
     signal: controller.signal,
   });
+  return readStream(res, () => controller.abort());
+}
+
+/**
+ * Reads the SSE events of a response already in hand (a function's own app over `app.request()`,
+ * or a fetch); `abort` ends it (the reader is cancelled when none is given).
+ */
+export function readStream(res: Response, abort?: () => void) {
   const events: SseEvent[] = [];
   const waiters: (() => void)[] = [];
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
+  let ended = false;
   const pump = (async () => {
     try {
       for (;;) {
@@ -45,6 +54,9 @@ export async function openStream(url: string, headers: Record<string, string> = 
       }
     } catch {
       // aborted
+    } finally {
+      ended = true;
+      for (const w of waiters.splice(0)) w();
     }
   })();
   return {
@@ -75,8 +87,13 @@ export async function openStream(url: string, headers: Record<string, string> = 
     }[] {
       return events.filter((e) => e.event === 'update').flatMap((e) => JSON.parse(e.data!).updates);
     },
+    /** True once the server ended the stream (or it was closed). */
+    get ended() {
+      return ended;
+    },
     close: async () => {
-      controller.abort();
+      if (abort) abort();
+      else await reader.cancel();
       await pump;
     },
   };
