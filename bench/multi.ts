@@ -18,16 +18,17 @@
  * scripts/kafka.sh are started unless TEST_DATABASE_URL / KAFKA_BROKERS point elsewhere. Measured,
  * never asserted; on a shared machine compare ratios within one run.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import { kafkaNamespace, MultiProcess } from '../test/kafka/support';
 import { freshDatabase } from '../test/support/harness';
-import { ServerProcess, tempDir } from '../test/support/server-process';
+import { ServerProcess } from '../test/support/server-process';
 import { percentile } from './support/load';
+import { runWrk, type WrkResult } from './support/wrk';
 
 const args = process.argv.slice(2);
 const arg = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
@@ -85,76 +86,12 @@ async function cpuDuring(procs: Proc[], during: () => Promise<unknown>): Promise
 
 // ---------------------------------------------------------------- wrk
 
-const WRK_SCRIPT = `
-local ffi = require("ffi")
-ffi.cdef[[
-  typedef struct { long tv_sec; long tv_usec; } tw_timeval;
-  int gettimeofday(tw_timeval *tv, void *tz);
-]]
-local tv = ffi.new("tw_timeval")
-local counter = 0
-local tag = os.getenv("TW_TAG") or "wrk"
-wrk.method = "POST"
-wrk.headers["content-type"] = "application/json"
-local threads = {}
-function setup(thread)
-  thread:set("tid", #threads + 1)
-  table.insert(threads, thread)
-end
-function request()
-  counter = counter + 1
-  ffi.C.gettimeofday(tv, nil)
-  local ms = tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
-  local body = string.format('{"title":"%s %.3f %d-%d","priority":"medium","tags":["bench"]}', tag, ms, tid, counter)
-  return wrk.format(nil, "/api/tasks", nil, body)
-end
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    'WRK {"requests":%d,"us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50":%d,"p90":%d,"p99":%d,"max":%d}\\n',
-    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.max))
-end
-`;
-
-interface WrkResult {
-  requests: number;
-  errors: number;
-  perSecond: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
-
-function wrk(base: string, tag: string, secs: number, conns: number): Promise<WrkResult> {
-  const script = path.join(tempDir('tw-wrk-'), 'post.lua');
-  writeFileSync(script, WRK_SCRIPT);
-  return new Promise((resolve, reject) => {
-    execFile(
-      'wrk',
-      ['-t1', `-c${conns}`, `-d${secs}s`, '--timeout', '10s', '-s', script, `${base}/api/tasks`],
-      { env: { ...process.env, TW_TAG: tag }, maxBuffer: 1 << 20 },
-      (err, stdout, stderr) => {
-        if (err) return reject(new Error(`wrk failed: ${stderr || err.message}`));
-        const line = stdout.split('\n').find((l) => l.startsWith('WRK '));
-        if (!line) return reject(new Error(`wrk printed no summary:\n${stdout}`));
-        const r = JSON.parse(line.slice(4)) as Record<string, number>;
-        const errors = r.connect! + r.read! + r.write! + r.status! + r.timeout!;
-        const ms = (us: number) => Math.round(us / 100) / 10;
-        resolve({
-          requests: r.requests! - r.status!,
-          errors,
-          perSecond: Math.round((r.requests! - r.status!) / (r.us! / 1e6)),
-          p50: ms(r.p50!),
-          p90: ms(r.p90!),
-          p99: ms(r.p99!),
-          max: ms(r.max!),
-        });
-      },
-    );
-  });
-}
+/** A task creation; wrk puts "<ms when sent> <unique>" after the tag, so the title dates the request. */
+const body = (tag: string) => `{"title":"${tag} %s","priority":"medium","tags":["bench"]}`;
+/** Requests answered 2xx/3xx: the tasks that must all be audited. */
+const acknowledged = (r: WrkResult) => r.requests - r.errors;
+const wrk = (base: string, tag: string, secs: number, conns: number) =>
+  runWrk({ url: `${base}/api/tasks`, body: body(tag), connections: conns, seconds: secs, timestamped: true });
 
 // ---------------------------------------------------------------- one runtime
 
@@ -205,7 +142,7 @@ async function measure(
           join processed_events p on p.consumer = 'audit-sink' and p.source = a.event_source and p.event_id = a.event_id
           where a.action = 'created' and a.details->>'title' like ${`${tag} %`}`
       ).map((x) => ({ lag: Number(x.lag), at: Number(x.at) }));
-      if (lags.length >= load.requests || Date.now() > deadline) break;
+      if (lags.length >= acknowledged(load) || Date.now() > deadline) break;
       await new Promise((res) => setTimeout(res, 200));
     }
     const sorted = lags.map((x) => x.lag).sort((a, b) => a - b);
@@ -225,7 +162,7 @@ async function measure(
       underLoad: procs().map((p) => ({
         name: p.name,
         rssMb: rssMb(p.pid) ?? Number.NaN,
-        cpuMsPerCreation: Math.round((loadCpu.get(p.name)! / Math.max(1, load.requests)) * 100) / 100,
+        cpuMsPerCreation: Math.round((loadCpu.get(p.name)! / Math.max(1, acknowledged(load))) * 100) / 100,
         cpuPercent: Math.round(loadCpu.get(p.name)! / secondsLoaded / 10),
       })),
     };
@@ -237,9 +174,9 @@ async function measure(
 function print(r: Report): void {
   console.log(`\n## ${r.runtime}`);
   console.log(
-    `start → ready ${r.startMs} ms; ${r.load.perSecond} creations/s, HTTP p50 ${r.load.p50} ms, p90 ${r.load.p90} ms, ` +
-      `p99 ${r.load.p99} ms, max ${r.load.max} ms, ${r.load.errors} errors; request → audit applied p50 ${r.e2e.p50} ms, ` +
-      `p99 ${r.e2e.p99} ms, ${r.e2e.audited}/${r.load.requests} audited, the last ${r.e2e.drainedMs} ms after the load`,
+    `start → ready ${r.startMs} ms; ${r.load.perSecond} creations/s, HTTP p50 ${r.load.latencyMs.p50} ms, p95 ${r.load.latencyMs.p95} ms, ` +
+      `p99 ${r.load.latencyMs.p99} ms, max ${r.load.latencyMs.max} ms, ${r.load.errors} errors; request → audit applied p50 ${r.e2e.p50} ms, ` +
+      `p99 ${r.e2e.p99} ms, ${r.e2e.audited}/${acknowledged(r.load)} audited, the last ${r.e2e.drainedMs} ms after the load`,
   );
   console.log(
     '| process | RSS idle MB | CPU idle % | RSS after load MB | CPU under load % | CPU ms per creation |',
@@ -345,7 +282,7 @@ async function main() {
       `| creations/s ≥ 50 % of embedded | ${Math.round((multi.load.perSecond / embedded.load.perSecond) * 100)} % (${multi.load.perSecond} / ${embedded.load.perSecond}) |`,
     );
     console.log(
-      `| HTTP p50 ≤ 2× embedded | ${(multi.load.p50 / embedded.load.p50).toFixed(2)}× (${multi.load.p50} / ${embedded.load.p50} ms) |`,
+      `| HTTP p50 ≤ 2× embedded | ${(multi.load.latencyMs.p50 / embedded.load.latencyMs.p50).toFixed(2)}× (${multi.load.latencyMs.p50} / ${embedded.load.latencyMs.p50} ms) |`,
     );
     console.log(
       `| request → audit applied p99 ≤ 500 ms | ${multi.e2e.p99} ms (embedded ${embedded.e2e.p99} ms) |`,
