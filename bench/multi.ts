@@ -5,6 +5,7 @@
  *
  *   node --import tsx bench/multi.ts [--seconds 15] [--connections 50] [--idle-seconds 10]
  *                                    [--only embedded|multi] [--functions id,id] [--profile dir]
+ *                                    [--node-args "--max-semi-space-size=16"]
  *
  * Per runtime: start → ready; each process's RSS and CPU while idle (before the load); creations/s
  * and HTTP latency (wrk); the latency from a request being sent (a timestamp in its title, taken by
@@ -38,6 +39,8 @@ const idleSeconds = Number(arg('--idle-seconds')) || 10;
 const only = arg('--only');
 const functions = arg('--functions');
 const profileDir = arg('--profile') ? path.resolve(arg('--profile')!) : undefined;
+/** Node arguments of every process of the multi-process runtime (the supervisor's --node-args). */
+const nodeArgs = arg('--node-args');
 const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
 function service(script: string, prefix: string): string {
@@ -237,7 +240,9 @@ async function main() {
       },
       [
         ...(functions ? ['--only', functions] : []),
-        ...(profileDir ? [`--node-args=${profileArgs.join(' ')}`] : []),
+        ...(profileDir || nodeArgs
+          ? [`--node-args=${[...profileArgs, nodeArgs ?? ''].join(' ').trim()}`]
+          : []),
       ],
     );
     const t0 = performance.now();

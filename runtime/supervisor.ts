@@ -73,21 +73,6 @@ const MAX_BACKOFF_MS = 30_000;
 /** A process that ran this long before dying starts again after the shortest backoff. */
 const STABLE_AFTER_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
-/**
- * V8 flags of every process unless --node-args sets the same flag: a young generation of at most
- * 2 MB per semi-space instead of V8's 16 MB. Under load each of the twenty processes otherwise
- * grows its young generation to ~50 MB of RSS it keeps; scavenges of a small one stay cheap (the
- * live part of the young generation is small between requests).
- */
-const V8_DEFAULTS = ['--max-semi-space-size=2'];
-
-/** V8_DEFAULTS not overridden by `args`, then `args`. */
-function nodeArgsWith(args: readonly string[]): string[] {
-  const flag = (a: string) => a.split('=')[0]!.replace(/_/g, '-');
-  const given = new Set(args.map(flag));
-  return [...V8_DEFAULTS.filter((d) => !given.has(flag(d))), ...args];
-}
-
 // ---------------------------------------------------------------- configuration
 
 interface Options {
@@ -466,7 +451,7 @@ class Supervisor {
     p.status = 'starting';
     p.startedAt = Date.now();
     p.tail = [];
-    const child = spawn(process.execPath, [...nodeArgsWith(this.options.nodeArgs), ...p.command], {
+    const child = spawn(process.execPath, [...this.options.nodeArgs, ...p.command], {
       cwd: ROOT,
       env: p.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
