@@ -107,6 +107,11 @@ export const EnvSchema = z
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).default(-1),
     /** A consumer that stops heartbeating loses its partitions after this long (a crashed process). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+    /**
+     * How long the broker may hold a consumer's fetch when there is nothing to read (it answers as
+     * soon as a record arrives). Default 5 s, at most a quarter of the session timeout.
+     */
+    KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).optional(),
     /** The Knative broker's address, injected by a SinkBinding. */
     K_SINK: optionalString,
     /** \`timer\`: this process runs its tick on a timer; \`external\`: a cron (PingSource, Dapr binding) calls POST /tick. */
