@@ -73,6 +73,7 @@ const MAX_BACKOFF_MS = 30_000;
 /** A process that ran this long before dying starts again after the shortest backoff. */
 const STABLE_AFTER_MS = 60_000;
 const STOP_TIMEOUT_MS = 30_000;
+
 // ---------------------------------------------------------------- configuration
 
 interface Options {
