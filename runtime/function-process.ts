@@ -3,7 +3,7 @@
  * endpoint, its outbox relay, its bus subscription, its tick timer, tracing.
  */
 import { randomUUID } from 'node:crypto';
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { mailerFromEnv } from '../core/adapters/mail';
@@ -24,6 +24,7 @@ import type { Deps } from '../functions/_runtime/deps';
 import { createFunctionApp } from '../functions/_runtime/http-app';
 import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
+import { listen } from './bound-socket';
 import { createBus } from './profiles/bus';
 import { sidecarReadiness } from './profiles/dapr';
 import { mountRuntimeRoutes } from './profiles/routes';
@@ -202,15 +203,8 @@ export async function startFunction(
       stopListening = await listenForWakes(env.DATABASE_URL, fn.id, () => scheduler!.wake(fn.id), log);
     }
   }
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT });
-  const port = await new Promise<number>((resolve) => {
-    const address = () => {
-      const a = server.address();
-      resolve(typeof a === 'object' && a ? a.port : env.PORT);
-    };
-    if (server.listening) address();
-    else server.once('listening', address);
-  });
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const port = await listen(server, { host: env.HOST, port: env.PORT, from: env.LISTEN_SOCKET });
   log.info(
     {
       fn: fn.id,

@@ -7,6 +7,7 @@
  *
  *   npm run start:kafka -- [--replicas task-stream=2] [--only create-task,audit-sink]
  *                          [--state-file run.json] [--log-format pretty|json]
+ *                          [--node-args="--cpu-prof --cpu-prof-dir=prof"]
  *
  * Environment: KAFKA_BROKERS and DATABASE_URL (required), PORT (8080), HOST (127.0.0.1),
  * FUNCTION_BASE_PORT (functions on BASE, BASE+1, ...; default: free ports), REPLICAS
@@ -14,7 +15,7 @@
  * functions read (KAFKA_*, OTEL_*, AUTH_TOKEN, SMTP_URL, ...), passed on to every process.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -27,13 +28,45 @@ import {
   parseSupervisorEnv,
   processEnvironment,
 } from '../core/config/env';
-import { freePort } from '../core/net/free-port';
 import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
+import { BindError, type BoundSocket, bindSocket, offerSocket } from './bound-socket';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const FUNCTION_ENTRY = 'runtime/function-main.ts';
-const GATEWAY_ENTRY = 'runtime/gateway-main.ts';
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+/** The repository: the nearest directory up from here whose package.json is Taskwire's. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      if (
+        (JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name ===
+        'taskwire'
+      )
+        return dir;
+    } catch {
+      // no package.json here
+    }
+    if (path.dirname(dir) === dir) return process.cwd();
+  }
+}
+
+const ROOT = findRoot(HERE);
+/**
+ * Run from its bundle (`dist/multi/supervisor.mjs`, what `npm run start:kafka` runs), the supervisor
+ * starts the function bundles beside it; run from source (through tsx), it starts the sources.
+ */
+const BUNDLED =
+  import.meta.url.endsWith('.mjs') && existsSync(path.join(HERE, 'functions', 'gateway', 'index.mjs'));
+
+/** Node's arguments for a process running `id` (a function, or `gateway`). */
+function commandOf(id: string): string[] {
+  if (BUNDLED) return [path.join(HERE, 'functions', id, 'index.mjs')];
+  return [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'runtime', id === 'gateway' ? 'gateway-main.ts' : 'function-main.ts'),
+  ];
+}
 /** Exit code of a process that refuses its configuration: restarting it cannot help. */
 const CONFIG_EXIT = 2;
 const MAX_BACKOFF_MS = 30_000;
@@ -50,6 +83,8 @@ interface Options {
   stateFile: string | undefined;
   logFormat: 'pretty' | 'json';
   basePort: number;
+  /** Extra arguments of every process's node (profiling: `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs: string[];
 }
 
 class UsageError extends Error {}
@@ -76,6 +111,7 @@ function readOptions(argv: string[], source: Environment): Options {
       only: { type: 'string' },
       'state-file': { type: 'string' },
       'log-format': { type: 'string' },
+      'node-args': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -83,7 +119,7 @@ function readOptions(argv: string[], source: Environment): Options {
   if (values.help) {
     console.log(
       [
-        'usage: npm run start:kafka -- [--replicas task-stream=2] [--only id,id] [--state-file run.json] [--log-format pretty|json]',
+        'usage: npm run start:kafka -- [--replicas task-stream=2] [--only id,id] [--state-file run.json] [--log-format pretty|json] [--node-args="--cpu-prof"]',
         '',
         'Starts every function as its own process and the gateway on PORT (8080), against KAFKA_BROKERS and DATABASE_URL.',
         '  scripts/kafka.sh start       a local Kafka on 127.0.0.1:9092',
@@ -124,6 +160,7 @@ function readOptions(argv: string[], source: Environment): Options {
     stateFile: values['state-file'] ?? own.MULTI_STATE_FILE,
     logFormat,
     basePort,
+    nodeArgs: (values['node-args'] ?? '').split(/\s+/).filter(Boolean),
   };
 }
 
@@ -219,8 +256,10 @@ interface Proc {
   name: string;
   fn: TaskwireFunction | undefined;
   replica: number;
-  port: number;
-  entry: string;
+  /** Bound by the supervisor for the life of the supervisor; every (re)start of the process listens on it. */
+  socket: BoundSocket;
+  /** Node's arguments. */
+  command: string[];
   env: Record<string, string>;
   color: number;
   child?: ChildProcess;
@@ -233,8 +272,11 @@ interface Proc {
   tail: string[];
 }
 
+/** Where the supervisor (and the gateway) reach a process. */
 function url(p: Proc): string {
-  return `http://127.0.0.1:${p.port}`;
+  const { host, port } = p.socket;
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 /** Without the password, for messages. */
@@ -254,27 +296,48 @@ class Supervisor {
   #stateFile: string | undefined;
   #gateway: Proc | undefined;
   #publicUrl = '';
+  readonly #sockets: BoundSocket[] = [];
 
   constructor(readonly options: Options) {
     this.#stateFile = options.stateFile ? path.resolve(options.stateFile) : undefined;
   }
 
+  /**
+   * Binds every process's socket (the gateway's on HOST:PORT, the functions' on loopback: the ports
+   * FUNCTION_BASE_PORT, +1, ... or, without it, ports the OS picks), so a port in use is reported
+   * now, before anything starts, and no two processes can ever be given the same one.
+   */
   async plan(): Promise<void> {
     const { options } = this;
     const fns = FUNCTIONS.filter((f) => !options.only || options.only.includes(f.id));
     let next = options.basePort;
-    const port = async () => (options.basePort ? next++ : freePort());
+    const bind = async (host: string, port: number, what: string) => {
+      try {
+        const socket = await bindSocket(host, port);
+        this.#sockets.push(socket);
+        return socket;
+      } catch (err) {
+        if (!(err instanceof BindError)) throw err;
+        const hint =
+          what === 'the gateway'
+            ? 'set PORT to a free port'
+            : 'set FUNCTION_BASE_PORT to a free range, or unset it';
+        throw new UsageError(`${what}: ${err.message} (${hint})`);
+      }
+    };
+    const gatewaySocket = await bind(options.env.HOST, options.env.PORT, 'the gateway');
     let colorIndex = 0;
     for (const fn of fns) {
       const count = options.replicas.get(fn.id) ?? 1;
       for (let replica = 1; replica <= count; replica++) {
+        const name = count > 1 ? `${fn.id}#${replica}` : fn.id;
         this.procs.push(
           this.#proc({
-            name: count > 1 ? `${fn.id}#${replica}` : fn.id,
+            name,
             fn,
             replica,
-            port: await port(),
-            entry: FUNCTION_ENTRY,
+            socket: await bind('127.0.0.1', options.basePort ? next++ : 0, name),
+            command: commandOf(fn.id),
             color: PALETTE[colorIndex++ % PALETTE.length]!,
           }),
         );
@@ -295,8 +358,8 @@ class Supervisor {
       name: 'gateway',
       fn: undefined,
       replica: 1,
-      port: options.env.PORT,
-      entry: GATEWAY_ENTRY,
+      socket: gatewaySocket,
+      command: commandOf('gateway'),
       color: 97,
     });
     gateway.env.GATEWAY_UPSTREAMS = upstreams;
@@ -305,17 +368,21 @@ class Supervisor {
     gateway.env.GATEWAY_UPSTREAM = 'http://127.0.0.1:9/{id}';
     this.#gateway = gateway;
     this.procs.push(gateway);
-    this.#publicUrl = options.env.publicUrl;
+    const { HOST, PUBLIC_URL } = options.env;
+    this.#publicUrl = (
+      PUBLIC_URL ?? `http://${HOST.includes(':') ? `[${HOST}]` : HOST}:${gatewaySocket.port}`
+    ).replace(/\/+$/, '');
     nameWidth = Math.max(10, ...this.procs.map((p) => p.name.length));
   }
 
-  #proc(p: Pick<Proc, 'name' | 'fn' | 'replica' | 'port' | 'entry' | 'color'>): Proc {
+  #proc(p: Pick<Proc, 'name' | 'fn' | 'replica' | 'socket' | 'command' | 'color'>): Proc {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(processEnvironment())) if (v !== undefined) env[k] = v;
     Object.assign(env, {
       BUS: 'kafka',
       HOST: '127.0.0.1',
-      PORT: String(p.port),
+      PORT: String(p.socket.port),
+      LISTEN_SOCKET: 'supervisor',
       SERVE_WEB: 'false',
     });
     if (p.fn) env.FUNCTION = p.fn.id;
@@ -341,7 +408,11 @@ class Supervisor {
           'start one with `scripts/postgres.sh start` (it prints the URL to use), or fix DATABASE_URL',
       );
     }
-    const { Kafka, logLevel } = await import('kafkajs');
+    // A CommonJS package: a bundle may hand its exports over as `default` only.
+    const kafkajs: typeof import('kafkajs') & { default?: typeof import('kafkajs') } = await import(
+      'kafkajs'
+    );
+    const { Kafka, logLevel } = kafkajs.default ?? kafkajs;
     const { kafkaOptions } = await import('./profiles/bus');
     const opts = kafkaOptions(env);
     const probe = new Kafka({
@@ -381,12 +452,13 @@ class Supervisor {
     p.status = 'starting';
     p.startedAt = Date.now();
     p.tail = [];
-    const child = spawn(process.execPath, ['--import', 'tsx', p.entry], {
+    const child = spawn(process.execPath, [...this.options.nodeArgs, ...p.command], {
       cwd: ROOT,
       env: p.env,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     p.child = child;
+    offerSocket(child, p.socket);
     const out = createInterface({ input: child.stdout! });
     out.on('line', (line) => emit(p.name, p.color, line));
     const errs = createInterface({ input: child.stderr! });
@@ -414,10 +486,10 @@ class Supervisor {
       p.status = 'failed';
       say(
         'error',
-        `${p.name} cannot listen on port ${p.port}: another process has it (set PORT, or FUNCTION_BASE_PORT)`,
+        `${p.name} cannot listen on port ${p.socket.port}: another process has it (set PORT, or FUNCTION_BASE_PORT)`,
       );
       this.writeState();
-      void this.stop(`port ${p.port} taken`, CONFIG_EXIT);
+      void this.stop(`port ${p.socket.port} taken`, CONFIG_EXIT);
       return;
     }
     if (code === CONFIG_EXIT) {
@@ -450,11 +522,14 @@ class Supervisor {
     }, delay);
   }
 
-  /** Resolves once the process answers /ready (the gateway: /health). */
+  /**
+   * Resolves once the process answers /ready; the gateway's answers so only once every function it
+   * routes to does.
+   */
   async waitReady(p: Proc, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const child = p.child;
-    const path = p.fn ? '/ready' : '/health';
+    const path = '/ready';
     while (Date.now() < deadline) {
       if (this.#stopping || !child || p.child !== child) throw new Error(`${p.name} stopped`);
       try {
@@ -468,7 +543,7 @@ class Supervisor {
       } catch {
         // not listening yet
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`${p.name} not ready within ${Math.round(timeoutMs / 1000)} s`);
   }
@@ -483,12 +558,21 @@ class Supervisor {
     await this.preflight();
     const functions = this.procs.filter((p) => p.fn);
     say('info', `starting ${functions.length} function processes and the gateway`);
-    for (const p of this.procs) this.start(p);
-    const results = await Promise.allSettled(this.procs.map((p) => this.waitReady(p, 180_000)));
-    if (this.#stopping) return;
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [this.procs[i]!.name] : []));
-    if (failed.length > 0) {
-      say('warn', `not ready yet: ${failed.join(', ')} (the supervisor keeps restarting what dies)`);
+    for (const p of this.procs) {
+      this.start(p);
+      // A process that dies meanwhile is restarted, and waited for, by #exited.
+      this.waitReady(p, Number.POSITIVE_INFINITY).catch(() => {});
+    }
+    // Running means the gateway is ready, and it is only once every function it routes to is.
+    let noted = performance.now();
+    while (this.procs.some((p) => p.status !== 'ready')) {
+      if (this.#stopping) return;
+      if (performance.now() - noted > 15_000) {
+        noted = performance.now();
+        const waiting = this.procs.filter((p) => p.status !== 'ready').map((p) => p.name);
+        say('warn', `still starting after ${Math.round((noted - t0) / 1000)} s: ${waiting.join(', ')}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
     for (const p of functions) {
       say('info', `${p.name.padEnd(nameWidth)} ${url(p)}`, {
@@ -563,6 +647,7 @@ class Supervisor {
       this.procs.filter((p) => p.fn),
       STOP_TIMEOUT_MS,
     );
+    for (const socket of this.#sockets) socket.close();
     if (this.#stateFile) rmSync(this.#stateFile, { force: true });
     say('info', 'stopped');
     // Let the last lines out before exiting.

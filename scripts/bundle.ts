@@ -3,10 +3,13 @@
  * and that function only (FUNCTIONS is replaced by a list of one); code loaded on demand (the Kafka
  * bus) is split into chunks beside it that a function on another bus never reads. Also the gateway,
  * the migrations beside each bundle, and `dist/start.mjs`, which starts the bundle FUNCTION names.
+ * With `--supervisor`, also the multi-process supervisor (`<out>/supervisor.mjs`, every function's
+ * declaration), which then starts these bundles: what `npm run start:kafka` runs (built by
+ * scripts/ensure-bundles.mjs into dist/multi when the sources changed).
  *
  *   node --import tsx scripts/bundle.ts                  dependencies inlined (the image's default)
  *   node --import tsx scripts/bundle.ts --mode external  node_modules left external (needs node_modules)
- *   ... --out <dir>  --only <id,id>
+ *   ... --out <dir>  --only <id,id>  --supervisor  --no-minify
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,6 +27,8 @@ export interface BundleOptions {
   mode?: BundleMode;
   only?: string[];
   minify?: boolean;
+  /** Also bundle the multi-process supervisor as `<out>/supervisor.mjs`. */
+  supervisor?: boolean;
 }
 
 export interface BundleResult {
@@ -160,6 +165,15 @@ export async function bundle(opts: BundleOptions = {}): Promise<BundleResult[]> 
     if (t.id !== 'gateway')
       cpSync(path.join(ROOT, 'core', 'db', 'migrations'), path.join(dir, 'migrations'), { recursive: true });
   }
+  if (opts.supervisor) {
+    await build({
+      ...common,
+      entryPoints: [path.join(ROOT, 'runtime', 'supervisor.ts')],
+      entryNames: 'supervisor',
+      outdir: out,
+    });
+    cpSync(path.join(ROOT, 'core', 'db', 'migrations'), path.join(out, 'migrations'), { recursive: true });
+  }
   writeFileSync(path.join(out, 'start.mjs'), START);
   writeFileSync(path.join(out, 'package.json'), '{ "type": "module" }\n');
   return results;
@@ -173,7 +187,13 @@ async function main(): Promise<void> {
   };
   const mode = (value('--mode') ?? 'bundled') as BundleMode;
   if (mode !== 'bundled' && mode !== 'external') throw new Error('--mode is bundled or external');
-  const results = await bundle({ out: value('--out'), mode, only: value('--only')?.split(',') });
+  const results = await bundle({
+    out: value('--out'),
+    mode,
+    only: value('--only')?.split(','),
+    supervisor: args.includes('--supervisor'),
+    minify: !args.includes('--no-minify'),
+  });
   const width = Math.max(...results.map((r) => r.id.length));
   for (const r of results)
     console.log(`${r.id.padEnd(width)}  ${(r.bytes / 1024).toFixed(0).padStart(6)} KiB`);

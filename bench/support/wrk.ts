@@ -1,7 +1,9 @@
 /**
  * Load from wrk (Debian's `wrk`, a C load generator: far less CPU per request than a Node client on
  * the same two cores): `connections` keep-alive connections on one thread, closed loop, each POST
- * with a body of its own. wrk's Lua `done` hook prints the figures as JSON.
+ * with a body of its own. wrk's Lua `done` hook prints the figures as JSON. With `timestamped`, each
+ * request's token starts with the wall-clock time wrk wrote it at (ms since the epoch, LuaJIT's FFI
+ * gettimeofday): what bench/multi.ts measures request → audit applied from.
  */
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -21,9 +23,24 @@ wrk.method = "POST"
 wrk.headers["content-type"] = "application/json"
 local n = 0
 local prefix = tostring(os.time()) .. "-" .. tostring(math.random(1000000))
+local now = nil
+if STAMP then
+  local ffi = require("ffi")
+  ffi.cdef[[
+    typedef struct { long tv_sec; long tv_usec; } tw_timeval;
+    int gettimeofday(tw_timeval *tv, void *tz);
+  ]]
+  local tv = ffi.new("tw_timeval")
+  now = function()
+    ffi.C.gettimeofday(tv, nil)
+    return tonumber(tv.tv_sec) * 1000 + tonumber(tv.tv_usec) / 1000
+  end
+end
 request = function()
   n = n + 1
-  return wrk.format(nil, nil, nil, string.format(BODY, prefix .. "-" .. n))
+  local token = prefix .. "-" .. n
+  if now then token = string.format("%.3f %s", now(), token) end
+  return wrk.format(nil, nil, nil, string.format(BODY, token))
 end
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -41,10 +58,15 @@ export function runWrk(opts: {
   connections: number;
   seconds: number;
   timeoutSeconds?: number;
+  /** The token starts with the time the request was written (ms since the epoch) and a space. */
+  timestamped?: boolean;
 }): Promise<WrkResult> {
   const dir = tempDir('tw-wrk-');
   const script = path.join(dir, 'post.lua');
-  writeFileSync(script, `BODY = ${JSON.stringify(opts.body)}\n${SCRIPT}`);
+  writeFileSync(
+    script,
+    `BODY = ${JSON.stringify(opts.body)}\nSTAMP = ${opts.timestamped ? 'true' : 'false'}\n${SCRIPT}`,
+  );
   return new Promise((resolve, reject) => {
     execFile(
       'wrk',

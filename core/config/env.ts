@@ -47,6 +47,11 @@ export const EnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     HOST: z.string().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+    /**
+     * `supervisor`: listen on the socket the multi-process supervisor bound for this process and hands
+     * over its IPC channel (HOST and PORT then only describe it). Unset: bind HOST:PORT.
+     */
+    LISTEN_SOCKET: z.enum(['supervisor']).optional(),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: optionalString,
     /**
@@ -118,6 +123,11 @@ export const EnvSchema = z
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(-1).default(-1),
     /** A consumer that stops heartbeating loses its partitions after this long (a crashed process). */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).default(30_000),
+    /**
+     * How long the broker may hold a consumer's fetch when there is nothing to read (it answers as
+     * soon as a record arrives). Default 5 s, at most a quarter of the session timeout.
+     */
+    KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).optional(),
     /** The Knative broker's address, injected by a SinkBinding. */
     K_SINK: optionalString,
     /** \`timer\`: this process runs its tick on a timer; \`external\`: a cron (PingSource, Dapr binding) calls POST /tick. */
@@ -293,6 +303,8 @@ export const GatewayEnvSchema = z.object({
     }),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
+  /** \`supervisor\`: listen on the socket the multi-process supervisor hands over (see EnvSchema). */
+  LISTEN_SOCKET: z.enum(['supervisor']).optional(),
   /** The built web app; default `web/dist` under the working directory. */
   WEB_DIR: optionalString,
 });

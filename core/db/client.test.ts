@@ -40,6 +40,24 @@ describe('PostgreSQL connection settings come from DATABASE_URL', () => {
     const opened = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: shared })));
     for (const d of opened) await d.close();
   });
+
+  it('opens an up-to-date database without waiting for the migration lock', async () => {
+    const shared = await url('sslmode=disable');
+    await (await openDatabase({ databaseUrl: shared })).close();
+    // Another process holds the migration lock (it is migrating, or hung): a database that already
+    // has every migration opens all the same.
+    const holder = postgres(shared, { max: 1, onnotice: () => {} });
+    try {
+      await holder`select pg_advisory_lock(727104301)`;
+      db = await Promise.race([
+        openDatabase({ databaseUrl: shared }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('waited for the lock')), 10_000)),
+      ]);
+      expect(await db.rows(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await holder.end({ timeout: 5 });
+    }
+  });
 });
 
 describe('the pool size (DATABASE_POOL_MAX)', () => {

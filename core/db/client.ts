@@ -56,6 +56,30 @@ export interface OpenOptions {
   template?: Blob;
 }
 
+/**
+ * Whether the database already has the newest committed migration (drizzle's journal and its
+ * `drizzle.__drizzle_migrations` table, compared as drizzle's migrator compares them): one read
+ * on the pool, no lock. The twenty processes of the multi-process mode start together against a
+ * database its supervisor has just migrated; each of them otherwise took the migration lock in
+ * turn, with a connection of its own, only to find nothing to do. False when unsure: then the
+ * migrator runs under the lock as before.
+ */
+async function migrated(client: postgres.Sql, migrationsFolder: string): Promise<boolean> {
+  try {
+    const journal = JSON.parse(
+      readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
+    ) as {
+      entries: { when: number }[];
+    };
+    const newest = Math.max(...journal.entries.map((e) => e.when));
+    const [last] = await client<{ created_at: string | null }[]>`
+      select created_at from drizzle.__drizzle_migrations order by created_at desc limit 1`;
+    return last?.created_at != null && Number(last.created_at) >= newest;
+  } catch {
+    return false;
+  }
+}
+
 /** Opens PostgreSQL when a URL is given, else PGlite, and applies the committed migrations. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   const migrationsFolder = opts.migrationsDir ?? MIGRATIONS_DIR;
@@ -66,13 +90,15 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       connection: { application_name: 'taskwire' },
     });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
-    // One connection, so the session-level advisory lock covers every migration statement.
-    const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
-    try {
-      await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
-      await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
-    } finally {
-      await migrator.end({ timeout: 5 });
+    if (!(await migrated(client, migrationsFolder))) {
+      // One connection, so the session-level advisory lock covers every migration statement.
+      const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} });
+      try {
+        await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`;
+        await migratePostgres(drizzlePostgres(migrator), { migrationsFolder });
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
     }
     return {
       kind: 'postgres',

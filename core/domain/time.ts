@@ -13,27 +13,42 @@ function intlZones(): string[] {
 /**
  * The zone names the API accepts, exactly as written: the IANA database's zones and links (and any
  * newer zone this runtime knows), less those this runtime cannot compute with. The OpenAPI document
- * lists them, and `GET /api/time-zones` serves them to clients.
+ * lists them, and `GET /api/time-zones` serves them to clients. Worked out on first use (asking
+ * Intl about each of ~600 names costs ~120 ms, which every process paid at start-up before, also
+ * those that never read a zone).
  */
-export const TIME_ZONES: readonly [string, ...string[]] = (() => {
-  const names = [...new Set([...IANA_TIME_ZONES, ...intlZones(), 'UTC'])].filter(isKnownTimeZone).sort();
-  return names as [string, ...string[]];
-})();
+export function timeZones(): readonly [string, ...string[]] {
+  zones ??= [...new Set([...IANA_TIME_ZONES, ...intlZones(), 'UTC'])].filter(isKnownTimeZone).sort() as [
+    string,
+    ...string[],
+  ];
+  return zones;
+}
+let zones: readonly [string, ...string[]] | undefined;
 
-const LOWER_CASE_ZONES = new Map(TIME_ZONES.map((name) => [name.toLowerCase(), name]));
+let lowerCaseZones: Map<string, string> | undefined;
 
 function unknownZoneMessage(input: unknown): string {
   const text = typeof input === 'string' ? input : JSON.stringify(input);
-  const spelled = typeof input === 'string' ? LOWER_CASE_ZONES.get(input.toLowerCase()) : undefined;
+  lowerCaseZones ??= new Map(timeZones().map((name) => [name.toLowerCase(), name]));
+  const spelled = typeof input === 'string' ? lowerCaseZones.get(input.toLowerCase()) : undefined;
   return spelled
     ? `time zone names are case-sensitive: "${spelled}", not "${text}"`
     : `unknown IANA time zone "${text}" (e.g. Europe/Berlin)`;
 }
 
-/** An IANA zone name from TIME_ZONES, read as the runtime's canonical name (aliases resolve). */
-export const TimeZone = z
-  .enum(TIME_ZONES, { error: (issue) => unknownZoneMessage(issue.input) })
-  .transform((name) => canonicalTimeZone(name) ?? name);
+function zoneEnum() {
+  return z
+    .enum(timeZones(), { error: (issue) => unknownZoneMessage(issue.input) })
+    .transform((name) => canonicalTimeZone(name) ?? name);
+}
+let zoneSchema: ReturnType<typeof zoneEnum> | undefined;
+
+/** An IANA zone name from timeZones(), read as the runtime's canonical name (aliases resolve). */
+export const TimeZone = z.lazy(() => {
+  zoneSchema ??= zoneEnum();
+  return zoneSchema;
+});
 
 const DATE = String.raw`(?:(?:\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29|\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\d|30)|02-(?:0[1-9]|1\d|2[0-8])))`;
 const CLOCK = String.raw`(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?`;

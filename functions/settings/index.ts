@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TIME_ZONES } from '../../core/domain/time';
+import { timeZones } from '../../core/domain/time';
 import { SettingsInput, SettingsView } from '../../core/settings/settings';
 import { defineFunction, route } from '../_runtime/define-function';
 
@@ -25,7 +25,7 @@ export default defineFunction({
         'Every IANA zone and link name this server can compute with, sorted: the same list that validates `timezone` in tasks and settings.',
       tags: ['settings'],
       responses: { 200: { description: 'Zone names', schema: TimeZoneList } },
-      handler: async () => ({ status: 200, body: { zones: TIME_ZONES } }),
+      handler: async () => ({ status: 200, body: { zones: timeZones() } }),
     }),
     route({
       method: 'put',

@@ -69,6 +69,7 @@ export function kafkaOptions(env: Env): Omit<KafkaBusOptions, 'deadLetters' | 'l
     partitions: env.KAFKA_PARTITIONS,
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
+    ...(env.KAFKA_FETCH_MAX_WAIT_MS !== undefined ? { maxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS } : {}),
     delayScale: env.RETRY_DELAY_SCALE,
   };
   if (env.KAFKA_SSL || env.KAFKA_SSL_CA_FILE) {

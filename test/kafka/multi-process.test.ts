@@ -87,6 +87,9 @@ describe('multi-process mode over Kafka', { timeout: 120_000 }, () => {
     const state = multi.state()!;
     const pids = state.processes.map((p) => p.pid);
     expect(new Set(pids).size).toBe(pids.length);
+    // Each process on a port of its own (bound by the supervisor and handed over, never guessed).
+    const urls = state.processes.map((p) => p.url);
+    expect(new Set(urls).size).toBe(urls.length);
     expect(state.processes.filter((p) => p.function === 'task-stream')).toHaveLength(2);
     expect(state.processes.find((p) => p.name === 'gateway')?.url).toBe(multi.base);
     expect(state.processes.every((p) => p.status === 'ready' && p.restarts === 0)).toBe(true);

@@ -3,16 +3,17 @@
  * namespace per test file on the shared Kafka (topic and group prefixes, deleted afterwards), a
  * dedicated broker for the tests that restart one, an OTLP/HTTP collector, and polling.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
 import { parseBrokers } from '../../core/adapters/bus/kafka';
 import { freshDatabase } from '../support/harness';
-import { freePort, ROOT, tempDir } from '../support/server-process';
+import { ROOT, tempDir } from '../support/server-process';
 
 export function sharedBrokers(): string {
   const brokers = process.env.KAFKA_BROKERS;
@@ -81,7 +82,20 @@ export interface ProcessState {
   restarts: number;
 }
 
-/** `runtime/supervisor.ts` running as a real process, with its log in a file. */
+let bundlesChecked = false;
+
+/** Builds dist/multi (scripts/ensure-bundles.mjs) when the sources changed; once per test process. */
+export function ensureBundles(): void {
+  if (bundlesChecked) return;
+  execFileSync(process.execPath, ['scripts/ensure-bundles.mjs'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    timeout: 900_000,
+  });
+  bundlesChecked = true;
+}
+
+/** `npm run start:kafka` (the supervisor's bundle) running as a real process, with its log in a file. */
 export class MultiProcess {
   proc: ChildProcess | undefined;
   readonly logFile: string;
@@ -97,22 +111,17 @@ export class MultiProcess {
     this.stateFile = path.join(dir, 'state.json');
   }
 
-  async start(timeoutMs = 240_000): Promise<void> {
-    const port = this.env.PORT ? Number(this.env.PORT) : await freePort();
-    this.base = `http://127.0.0.1:${port}`;
+  /** Starts the supervisor and waits until it says every process is ready (`ready: false`: not). */
+  async start(timeoutMs = 240_000, opts: { ready?: boolean } = {}): Promise<void> {
+    // Port 0 unless the test sets one: the supervisor binds the gateway's port and says which it got.
+    const port = this.env.PORT ?? '0';
     const out = openSync(this.logFile, 'a');
+    // What `npm run start:kafka` runs: the supervisor's bundle and the function bundles beside it,
+    // built first when the sources changed (one build for concurrent test files).
+    ensureBundles();
     this.proc = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        'runtime/supervisor.ts',
-        '--state-file',
-        this.stateFile,
-        '--log-format',
-        'json',
-        ...this.args,
-      ],
+      ['dist/multi/supervisor.mjs', '--state-file', this.stateFile, '--log-format', 'json', ...this.args],
       {
         cwd: ROOT,
         env: {
@@ -122,7 +131,7 @@ export class MultiProcess {
           OUTBOX_POLL_MS: '200',
           KAFKA_SESSION_TIMEOUT_MS: '10000',
           ...this.env,
-          PORT: String(port),
+          PORT: port,
           HOST: '127.0.0.1',
         },
         stdio: ['ignore', out, out],
@@ -134,8 +143,10 @@ export class MultiProcess {
         throw new Error(`supervisor exited with ${this.proc.exitCode}; log: ${this.logFile}\n${this.tail()}`);
       }
       const state = this.state();
+      if (state?.gateway) this.base = state.gateway;
+      if (state && opts.ready === false) return;
       if (state?.processes.every((p) => p.status === 'ready')) return;
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, opts.ready === false ? 20 : 250));
     }
     throw new Error(`supervisor not ready in ${timeoutMs} ms; log: ${this.logFile}\n${this.tail()}`);
   }
@@ -161,7 +172,7 @@ export class MultiProcess {
       .filter((e) => e.process === name);
   }
 
-  state(): { supervisor: number; url: string; processes: ProcessState[] } | undefined {
+  state(): { supervisor: number; url: string; gateway?: string; processes: ProcessState[] } | undefined {
     try {
       return JSON.parse(readFileSync(this.stateFile, 'utf8'));
     } catch {
@@ -232,10 +243,9 @@ export async function startCollector(): Promise<{
       res.end(json ? '{}' : undefined);
     });
   });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     spans: () =>
       requests

@@ -19,10 +19,24 @@ const proto = (RequestQueue as { prototype: Record<string, unknown> }).prototype
 const original = proto.scheduleCheckPendingRequests as ((this: Queue) => void) | undefined;
 const PATCHED = Symbol.for('taskwire.kafkajs.idle-fix');
 
+/**
+ * Whether a `scheduleCheckPendingRequests` is the faulty one: its source computes the delay from
+ * `throttledUntil`, with or without spaces (a minified bundle has none, and then the patch must apply
+ * too: the function bundles are what runs in production).
+ */
+export function isFaultyCheck(source: string): boolean {
+  return /this\.throttledUntil\s*-\s*Date\.now\(\)/.test(source);
+}
+
+/** Whether this process runs kafkajs with the patch applied. */
+export function idleFixApplied(): boolean {
+  return Boolean(proto[PATCHED as unknown as string]);
+}
+
 if (
   typeof original === 'function' &&
   !proto[PATCHED as unknown as string] &&
-  /this\.throttledUntil - Date\.now\(\)/.test(String(original))
+  isFaultyCheck(String(original))
 ) {
   proto.scheduleCheckPendingRequests = function (this: Queue) {
     // Nothing waits and nothing is throttled: there is nothing to check until a request is queued.
