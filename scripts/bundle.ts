@@ -97,7 +97,9 @@ const withoutPglite: Plugin = {
       contents:
         "const unavailable = () => { throw new Error('PGlite is not part of the function bundles: set DATABASE_URL'); };\n" +
         'export class PGlite { constructor() { unavailable(); } }\n' +
-        'export const drizzle = unavailable;\nexport const migrate = unavailable;\n',
+        'export const drizzle = unavailable;\nexport const migrate = unavailable;\n' +
+        // The wire-protocol helpers core/db/client.ts prepares PGlite statements with.
+        'export const parse = new Proxy({}, { get: unavailable });\nexport const protocol = parse;\n',
       loader: 'js',
     }));
   },
