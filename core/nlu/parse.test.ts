@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseUtterance } from './index';
+import { parseUtterance, warmUpParser } from './index';
 import { NY, NY_NOW } from './test-support';
 
 const opts = { now: new Date(NY_NOW), timeZone: NY };
@@ -338,5 +338,25 @@ describe('parseUtterance: phrasing from unseen batches', () => {
       intent: 'query',
       filter: { status: 'all', text: 'grant application' },
     });
+  });
+});
+
+describe('warmUpParser', () => {
+  it('works in small steps, the event loop turning between them, and leaves the parser as it was', async () => {
+    const before = parse('call mom sunday at 3pm, remind me 15 minutes before');
+    let turns = 0;
+    let done = false;
+    const turn = () => {
+      turns++;
+      if (!done) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const keepAlive = setInterval(() => {}, 1000);
+    await warmUpParser(new Date(NY_NOW));
+    done = true;
+    clearInterval(keepAlive);
+    // one step per date rule and per warm-up line: other work ran between every two of them
+    expect(turns).toBeGreaterThanOrEqual(20);
+    expect(parse('call mom sunday at 3pm, remind me 15 minutes before')).toEqual(before);
   });
 });

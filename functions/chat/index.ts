@@ -53,9 +53,11 @@ export default defineFunction({
   description:
     'The assistant: turns a message into task operations (offline parser, or Claude with a key); previews what the parser understands.',
   setup: (deps) => {
-    // The parser's rules compile on first use (about a second): soon after start, not in the
-    // first person's request. Unref'd, so it never holds a process open.
-    setTimeout(() => warmUpParser(deps.clock.now()), 300).unref();
+    // The parser's rules compile on first use (about a second of CPU): soon after start, in small
+    // steps, not in the first person's request. A second after setup, so that the rest of start-up
+    // (opening the database, the first ticks, listening) comes first and /ready answers sooner.
+    // Unref'd, so it never holds a process open.
+    setTimeout(() => void warmUpParser(deps.clock.now()), 1000).unref();
     return { engine: engineFor(deps) };
   },
   routes: (route) => [

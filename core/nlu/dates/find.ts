@@ -1,4 +1,4 @@
-import type { ParsedResult } from 'chrono-node';
+import { Chrono, type ParsedResult } from 'chrono-node';
 import { casual } from 'chrono-node/en';
 import { Temporal } from 'temporal-polyfill';
 import {
@@ -148,6 +148,21 @@ function fromChrono(
  * Finds every date and time in `view` (lower case, consumed parts blanked), resolved in the
  * user's zone and preferring the future. Words that only look like dates are left alone.
  */
+/**
+ * One step per chrono date rule that runs it over a sentence with dates and times in it: V8
+ * compiles a rule's regular expression on its second run, and the whole set takes ~0.4 s here.
+ * Run one at a time between other work, they spare the first person's message that wait while
+ * holding the event loop for at most one rule's compilation (two rules take ~150 ms each).
+ */
+export function dateRuleWarmUps(now: Date = new Date()): (() => void)[] {
+  const text = 'call mom sunday at 3pm on march 3rd 2027, in 2 weeks, tomorrow morning, 12/24 at 7:30';
+  return casual.parsers.map((parser) => () => {
+    const one = new Chrono({ parsers: [parser], refiners: [] });
+    // Twice: V8 interprets a regular expression on its first run and compiles it on the next.
+    for (let i = 0; i < 2; i++) one.parse(text, now, { forwardDate: true });
+  });
+}
+
 export function findDates(view: string, ctx: DateContext): FoundDate[] {
   let work = view;
   const found: FoundDate[] = [];
