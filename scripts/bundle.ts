@@ -36,20 +36,21 @@ export interface BundleResult {
   file: string;
   /** What a start reads: the entry and the chunks it imports statically (not the on-demand ones). */
   bytes: number;
+  /** Those files. */
+  loaded: string[];
 }
 
-/** Size of a module and the chunks it imports statically, transitively. */
-function loadedBytes(file: string, seen = new Set<string>()): number {
-  if (seen.has(file)) return 0;
+/** A module and the chunks it imports statically, transitively. */
+function loadedFiles(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
   seen.add(file);
   const text = readFileSync(file, 'utf8');
-  let total = statSync(file).size;
   for (const m of text.matchAll(
     /(?:^|[;\n}])\s*(?:import|export)\s*(?:[^"';]*?from\s*)?"(\.\/chunk-[\w-]+\.mjs)"/g,
   )) {
-    total += loadedBytes(path.join(path.dirname(file), m[1]!), seen);
+    loadedFiles(path.join(path.dirname(file), m[1]!), seen);
   }
-  return total;
+  return seen;
 }
 
 /** Node's CommonJS globals for CommonJS dependencies inlined into an ES module. */
@@ -162,7 +163,8 @@ export async function bundle(opts: BundleOptions = {}): Promise<BundleResult[]> 
       plugins: t.plugins,
     });
     const file = path.join(dir, 'index.mjs');
-    results.push({ id: t.id, file, bytes: loadedBytes(file) });
+    const loaded = [...loadedFiles(file)];
+    results.push({ id: t.id, file, bytes: loaded.reduce((sum, f) => sum + statSync(f).size, 0), loaded });
     // core/db/client.ts finds the migrations beside the module that runs.
     if (t.id !== 'gateway')
       cpSync(path.join(ROOT, 'core', 'db', 'migrations'), path.join(dir, 'migrations'), { recursive: true });

@@ -4,7 +4,7 @@
  * repository (no node_modules, no sources), and reaches /ready; nothing is written beside the bundles.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +84,21 @@ describe('function bundles', () => {
     expect(bundles.map((b) => b.id).sort()).toEqual([...FUNCTIONS.map((f) => f.id), 'gateway'].sort());
     for (const b of bundles) expect(b.bytes, b.id).toBeLessThan(4 * 1024 * 1024);
     expect(listFiles(out).some((f) => f.endsWith('.wasm'))).toBe(false);
+  });
+
+  it('loads the mail SDKs only with the first message: no start reads them', () => {
+    for (const b of bundles) {
+      const started = b.loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
+      expect(started, b.id).not.toMatch(/nodemailer|api\.resend\.com/);
+    }
+    // …and they are in the bundle, on demand, for the function that sends mail
+    const deliver = bundles.find((b) => b.id === 'deliver-email')!;
+    const all = listFiles(path.dirname(deliver.file))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
+    expect(all).toMatch(/nodemailer/);
+    expect(all).toMatch(/api\.resend\.com/);
   });
 
   it('each starts with FUNCTION=<id>, reaches /ready and stops cleanly on SIGTERM, writing nothing', {
