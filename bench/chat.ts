@@ -6,7 +6,7 @@
  */
 import os from 'node:os';
 import { ServerProcess, tempDir } from '../test/support/server-process';
-import { percentile } from './support/load';
+import { summarize } from './support/load';
 
 const args = process.argv.slice(2);
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 300;
@@ -28,16 +28,7 @@ async function time(fn: () => Promise<void>): Promise<number> {
   return performance.now() - t0;
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 100) / 100;
-  return {
-    n: s.length,
-    p50: r(percentile(s, 50)),
-    p99: r(percentile(s, 99)),
-    max: r(s.at(-1) ?? Number.NaN),
-  };
-};
+const stats = (xs: number[]) => summarize(xs, 2);
 
 async function main() {
   console.log(`# ${os.cpus().length}× ${os.cpus()[0]?.model}, Node ${process.version}, ${ROUNDS} rounds`);

@@ -12,7 +12,6 @@
  * were applied. Needs PostgreSQL and Kafka: scripts/postgres.sh and scripts/kafka.sh are started
  * unless TEST_DATABASE_URL / KAFKA_BROKERS point elsewhere.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import postgres from 'postgres';
@@ -20,22 +19,13 @@ import { kafkaNamespace, MultiProcess } from '../test/kafka/support';
 import { freshDatabase } from '../test/support/harness';
 import { ServerProcess } from '../test/support/server-process';
 import { percentile, runLoad } from './support/load';
+import { postgresAndKafka } from './support/services';
 
 const args = process.argv.slice(2);
 const arg = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const seconds = Number(arg('--seconds')) || 10;
 const CONNECTIONS = (arg('--connections') ?? '10,50').split(',').map(Number);
 const only = arg('--only');
-
-function service(script: string, prefix: string): string {
-  const out = execFileSync('bash', [script, 'start'], { encoding: 'utf8', timeout: 300_000 });
-  const line = out
-    .trim()
-    .split('\n')
-    .findLast((l) => l.startsWith(prefix));
-  if (!line) throw new Error(`${script} printed no ${prefix}`);
-  return line;
-}
 
 interface Row {
   runtime: string;
@@ -123,9 +113,7 @@ async function main() {
   console.log(
     `# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${seconds}s per step`,
   );
-  const pg = process.env.TEST_DATABASE_URL ?? service('scripts/postgres.sh', 'postgres://');
-  const brokers =
-    process.env.KAFKA_BROKERS ?? service('scripts/kafka.sh', 'KAFKA_BROKERS=').slice('KAFKA_BROKERS='.length);
+  const { pg, brokers } = postgresAndKafka();
   const quiet = { LOG_LEVEL: 'error' };
 
   if (!only || only === 'embedded') {

@@ -29,6 +29,7 @@ import { kafkaNamespace, MultiProcess } from '../test/kafka/support';
 import { freshDatabase } from '../test/support/harness';
 import { ServerProcess } from '../test/support/server-process';
 import { percentile } from './support/load';
+import { postgresAndKafka } from './support/services';
 import { runWrk, type WrkResult } from './support/wrk';
 
 const args = process.argv.slice(2);
@@ -42,16 +43,6 @@ const profileDir = arg('--profile') ? path.resolve(arg('--profile')!) : undefine
 /** Node arguments of every process of the multi-process runtime (the supervisor's --node-args). */
 const nodeArgs = arg('--node-args');
 const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-function service(script: string, prefix: string): string {
-  const out = execFileSync('bash', [script, 'start'], { encoding: 'utf8', timeout: 300_000 });
-  const line = out
-    .trim()
-    .split('\n')
-    .findLast((l) => l.startsWith(prefix));
-  if (!line) throw new Error(`${script} printed no ${prefix}`);
-  return line;
-}
 
 // ---------------------------------------------------------------- processes
 
@@ -201,9 +192,7 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(' ')}; wrk -t1 -c${connections} -d${seconds}s`,
   );
-  const pg = process.env.TEST_DATABASE_URL ?? service('scripts/postgres.sh', 'postgres://');
-  const brokers =
-    process.env.KAFKA_BROKERS ?? service('scripts/kafka.sh', 'KAFKA_BROKERS=').slice('KAFKA_BROKERS='.length);
+  const { pg, brokers } = postgresAndKafka();
   const quiet = { LOG_LEVEL: 'error' };
   const profileArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const reports: Report[] = [];

@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { launchChromium } from '../test/support/chromium';
 import { ROOT, ServerProcess, tempDir } from '../test/support/server-process';
-import { percentile } from './support/load';
+import { summarize } from './support/load';
 
 const args = process.argv.slice(2);
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : 5;
@@ -26,16 +26,7 @@ const EXAMPLE = 'call mom sunday at 3pm every week remind me 15 minutes before #
 const PREFIXES = Array.from({ length: EXAMPLE.length }, (_, i) => EXAMPLE.slice(0, i + 1));
 const kB = (bytes: number) => (bytes / 1000).toFixed(1);
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 100) / 100;
-  return {
-    n: s.length,
-    p50: r(percentile(s, 50)),
-    p99: r(percentile(s, 99)),
-    max: r(s.at(-1) ?? Number.NaN),
-  };
-};
+const stats = (xs: number[]) => summarize(xs, 2);
 
 /** `understand` as quick add would need it; `slotsOnly`: the slot grammar without the classifier, a floor. */
 async function bundle(slotsOnly = false) {

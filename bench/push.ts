@@ -19,7 +19,7 @@ import {
   type TestCa,
 } from '../test/support/push-service';
 import { ServerProcess, tempDir } from '../test/support/server-process';
-import { percentile } from './support/load';
+import { summarize } from './support/load';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1]! : dflt);
@@ -29,16 +29,7 @@ const SUBSCRIPTIONS = arg('--subscriptions', '1,3').split(',').map(Number);
 const only = args.includes('--only') ? arg('--only', '') : undefined;
 const LEAD_S = Number(arg('--lead', '0'));
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return {
-    n: s.length,
-    p50: r(percentile(s, 50)),
-    p99: r(percentile(s, 99)),
-    max: r(s.at(-1) ?? Number.NaN),
-  };
-};
+const stats = (xs: number[]) => summarize(xs, 1);
 
 async function post(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(base + path, {

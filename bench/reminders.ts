@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase } from '../core/db/client';
 import { freshDatabase } from '../test/support/harness';
 import { ServerProcess, tempDir } from '../test/support/server-process';
-import { percentile } from './support/load';
+import { summarize } from './support/load';
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: number) =>
@@ -40,16 +40,7 @@ async function createMany(base: string, bodies: unknown[], concurrency = 32) {
   );
 }
 
-const stats = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const r = (n: number) => Math.round(n * 10) / 10;
-  return {
-    n: s.length,
-    p50: r(percentile(s, 50)),
-    p99: r(percentile(s, 99)),
-    max: r(s.at(-1) ?? Number.NaN),
-  };
-};
+const stats = (xs: number[]) => summarize(xs, 1);
 
 async function lateness(server: ServerProcess, openDb: () => ReturnType<typeof openDatabase>) {
   // Triggers start after all tasks exist: estimate the creation time generously.

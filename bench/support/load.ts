@@ -15,6 +15,22 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!;
 }
 
+/** Count, median, p99 and maximum of some samples, rounded to `decimals` places. */
+export function summarize(
+  xs: readonly number[],
+  decimals: number,
+): { n: number; p50: number; p99: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  const scale = 10 ** decimals;
+  const r = (n: number) => Math.round(n * scale) / scale;
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p99: r(percentile(s, 99)),
+    max: r(s.at(-1) ?? Number.NaN),
+  };
+}
+
 /**
  * Closed-loop load: `connections` keep-alive sockets, each sending the next request as soon as
  * the previous answer arrived, for `seconds`. Runs in its own process, apart from the server.
