@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -19,6 +18,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestChange } from './newest-change.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'dist', 'multi');
@@ -34,29 +34,12 @@ const SOURCES = [
   'package-lock.json',
   'tsconfig.json',
 ].map((p) => path.join(root, p));
-// Tests do not end up in a bundle, so editing one needs no rebuild.
-const IGNORED = /\.test\.[cm]?[jt]sx?$/;
-
-/** The newest modification time under `entry` (a file or a folder), or 0 when it does not exist. */
-function newestChange(entry) {
-  let stat;
-  try {
-    stat = statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return IGNORED.test(entry) ? 0 : stat.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(entry)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    newest = Math.max(newest, newestChange(path.join(entry, name)));
-  }
-  return newest;
-}
 
 function staleReason() {
   if (!existsSync(stamp) || !existsSync(path.join(out, 'supervisor.mjs'))) return 'dist/multi is missing';
-  return Math.max(...SOURCES.map(newestChange)) > statSync(stamp).mtimeMs ? 'the sources changed' : null;
+  return Math.max(...SOURCES.map((s) => newestChange(s))) > statSync(stamp).mtimeMs
+    ? 'the sources changed'
+    : null;
 }
 
 function alive(pid) {

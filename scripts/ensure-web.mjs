@@ -2,39 +2,21 @@
 // Builds the web app (web/dist) when it is missing or older than its sources, so `npm start` works on a
 // fresh clone. When the build is current it prints nothing and exits 0 quickly.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestChange } from './newest-change.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const web = path.join(root, 'web');
 const builtIndex = path.join(web, 'dist', 'index.html');
 const SOURCES = ['src', 'public', 'index.html', 'vite.config.ts'].map((p) => path.join(web, p));
-// Tests do not end up in the bundle, so editing one needs no rebuild.
-const IGNORED = /\.test\.[cm]?[jt]sx?$/;
-
-/** The newest modification time under `entry` (a file or a folder), or 0 when it does not exist. */
-function newestChange(entry) {
-  let stat;
-  try {
-    stat = statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return IGNORED.test(entry) ? 0 : stat.mtimeMs;
-  let newest = 0;
-  for (const name of readdirSync(entry)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    newest = Math.max(newest, newestChange(path.join(entry, name)));
-  }
-  return newest;
-}
 
 function staleReason() {
   if (!existsSync(builtIndex)) return 'web/dist is missing';
   const builtAt = statSync(builtIndex).mtimeMs;
-  const changedAt = Math.max(...SOURCES.map(newestChange));
+  const changedAt = Math.max(...SOURCES.map((s) => newestChange(s)));
   return changedAt > builtAt ? 'web/src changed since the last build' : null;
 }
 

@@ -5,10 +5,11 @@
 // took ~3.3 s: most of a restart's time to ready. Without esbuild (an install without dev
 // dependencies) it runs the sources through tsx, as before. This process is the server: signals
 // reach it directly.
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newestChange } from './newest-change.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'embedded');
@@ -22,25 +23,8 @@ const SOURCES = [
   'tsconfig.json',
   'scripts/start-embedded.mjs',
 ];
-const IGNORED = /\.test\.[cm]?[jt]sx?$/;
 /** Loaded from node_modules at run time: PGlite finds its WebAssembly and data files beside itself. */
 const EXTERNAL = ['@electric-sql/pglite', '@electric-sql/pglite/*'];
-
-function newestChange(entry) {
-  let stat;
-  try {
-    stat = statSync(entry);
-  } catch {
-    return 0;
-  }
-  if (!stat.isDirectory()) return IGNORED.test(entry) ? 0 : stat.mtimeMs;
-  let newest = stat.mtimeMs; // a deleted file changes its folder
-  for (const name of readdirSync(entry)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
-    newest = Math.max(newest, newestChange(path.join(entry, name)));
-  }
-  return newest;
-}
 
 /** Why the bundle must be (re)built, or null when it is current. */
 function staleReason() {
@@ -54,7 +38,7 @@ function staleReason() {
   }
   if (stamp.root !== root || stamp.node !== process.version) return 'built elsewhere';
   const builtAt = statSync(bundle).mtimeMs;
-  return Math.max(...SOURCES.map((s) => newestChange(path.join(root, s)))) > builtAt
+  return Math.max(...SOURCES.map((s) => newestChange(path.join(root, s), { folders: true }))) > builtAt
     ? 'sources changed'
     : null;
 }
