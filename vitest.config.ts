@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Vitest's summary, then one plain `vitest: N passed, N failed` line (test/support/closing-line.ts).
+    reporters: ['default', './test/support/closing-line.ts'],
     projects: [
       {
         test: {

@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     name: 'dapr',
+    reporters: ['default', './test/support/closing-line.ts'],
     environment: 'node',
     include: ['test/dapr/**/*.test.ts'],
     testTimeout: 60_000,
