@@ -86,19 +86,21 @@ describe('function bundles', () => {
     expect(listFiles(out).some((f) => f.endsWith('.wasm'))).toBe(false);
   });
 
-  it('loads the mail SDKs only with the first message: no start reads them', () => {
+  it('loads the mail and Anthropic SDKs only with the first message: no start reads them', () => {
     for (const b of bundles) {
       const started = b.loaded.map((f) => readFileSync(f, 'utf8')).join('\n');
-      expect(started, b.id).not.toMatch(/nodemailer|api\.resend\.com/);
+      expect(started, b.id).not.toMatch(/nodemailer|api\.resend\.com|api\.anthropic\.com/);
     }
-    // …and they are in the bundle, on demand, for the function that sends mail
-    const deliver = bundles.find((b) => b.id === 'deliver-email')!;
-    const all = listFiles(path.dirname(deliver.file))
-      .filter((f) => f.endsWith('.mjs'))
-      .map((f) => readFileSync(f, 'utf8'))
-      .join('\n');
-    expect(all).toMatch(/nodemailer/);
-    expect(all).toMatch(/api\.resend\.com/);
+    // …and they are in the bundle, on demand, for the function that sends mail and the one that chats
+    const everything = (id: string) =>
+      listFiles(path.dirname(bundles.find((b) => b.id === id)!.file))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
+    const deliver = everything('deliver-email');
+    expect(deliver).toMatch(/nodemailer/);
+    expect(deliver).toMatch(/api\.resend\.com/);
+    expect(everything('chat')).toMatch(/api\.anthropic\.com/);
   });
 
   it('each starts with FUNCTION=<id>, reaches /ready and stops cleanly on SIGTERM, writing nothing', {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type { ParseResult } from '../../nlu';
 import { QueryFilterSchema, TaskSlotsSchema } from '../../nlu';
@@ -123,12 +123,19 @@ export interface ClaudeOptions {
  * resolution, confirmations and commands.
  */
 export function claudeEngine(opts: ClaudeOptions): Engine {
-  const client = new Anthropic({
-    apiKey: opts.apiKey,
-    ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
-    timeout: opts.timeoutMs ?? 30_000,
-    maxRetries: 1,
-  });
+  // The SDK (~390 KiB of code) loads with the first message, like the mail SDKs: a process without
+  // a key, or one that never chats, does not compile it at start.
+  let opened: Promise<Anthropic> | undefined;
+  const open = () =>
+    (opened ??= import('@anthropic-ai/sdk').then(
+      ({ default: Client }) =>
+        new Client({
+          apiKey: opts.apiKey,
+          ...(opts.baseURL ? { baseURL: opts.baseURL } : {}),
+          timeout: opts.timeoutMs ?? 30_000,
+          maxRetries: 1,
+        }),
+    ));
   const basePrompt = readFileSync(PROMPT_PATH, 'utf8');
   const tools = toolDefinitions();
 
@@ -146,6 +153,7 @@ export function claudeEngine(opts: ClaudeOptions): Engine {
       let lastTaskId = ctx.lastTaskId;
       let tasks: ActOutcome['tasks'];
       let destructive = 0;
+      const client = await open();
       for (let round = 0; round < MAX_ROUNDS; round++) {
         const response = await client.messages.create({
           model: opts.model,
