@@ -25,6 +25,8 @@ async function main(): Promise<void> {
       database: host.deps.database.kind,
       dataDir: env.DATABASE_URL ? undefined : env.DATA_DIR,
       bus: host.bus.kind,
+      // From the process's start: loading the code, then opening the database and the host.
+      loadedMs: Math.round(started),
       startupMs: Math.round(performance.now() - started),
     },
     `Taskwire is running at ${url}`,

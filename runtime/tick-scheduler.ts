@@ -39,7 +39,17 @@ export class TickScheduler {
 
   start(): void {
     this.#started = true;
-    for (const id of this.#states.keys()) void this.#arm(id);
+    // One function at a time, each on its own turn of the event loop, the first on the next one
+    // (after the server being started has bound its port): working out when each is next due takes
+    // a query or two, and on PGlite a run of queries resolves in microtasks alone, holding every
+    // socket (a restart's first requests and readiness probes) until all are done.
+    const ids = [...this.#states.keys()];
+    const next = () => {
+      const id = ids.shift();
+      if (id === undefined || !this.#started) return;
+      void this.#arm(id).finally(() => setImmediate(next));
+    };
+    setImmediate(next);
   }
 
   stop(): void {

@@ -6,6 +6,7 @@
 // dependencies) it runs the sources through tsx, as before. This process is the server: signals
 // reach it directly.
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -111,6 +112,28 @@ function loadEsbuild() {
   }
 }
 
+/**
+ * Starts reading and compiling PGlite's WebAssembly and reading its file-system bundle, for
+ * core/db/pglite-assets.ts to take: V8 compiles on background threads and libuv reads on its own,
+ * so this overlaps the main thread's loading of the runtime bundle (a restart's time to ready).
+ */
+function preloadPglite() {
+  let dist;
+  try {
+    dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  } catch {
+    return; // not installed where this script can see it: PGlite loads its own files
+  }
+  const slot = {
+    wasm: readFile(path.join(dist, 'pglite.wasm')).then((bytes) => WebAssembly.compile(bytes)),
+    data: readFile(path.join(dist, 'pglite.data')),
+  };
+  // Taken (and awaited) by whoever opens PGlite; a failure there means PGlite loads its own files.
+  slot.wasm.catch(() => {});
+  slot.data.catch(() => {});
+  globalThis[Symbol.for('taskwire.pglite.assets')] = slot;
+}
+
 const reason = staleReason();
 let entry = bundle;
 if (reason) {
@@ -128,6 +151,7 @@ if (reason) {
     entry = null;
   }
 }
+if (!process.env.DATABASE_URL) preloadPglite();
 if (entry) {
   await import(pathToFileURL(entry).href);
 } else {

@@ -1,5 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import { freshDatabase } from '../../test/support/harness';
 import { tempDir } from '../../test/support/server-process';
 import { parseEnv } from '../config/env';
 import { type Database, MIGRATIONS_DIR, openDatabase } from './client';
+import { PGLITE_ASSETS } from './pglite-assets';
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -197,5 +199,45 @@ describe('PGlite migrations on restart', () => {
     expect(await db.query('select count(*)::int as n from drizzle.__drizzle_migrations', [])).toEqual([
       { n: applied[0]!.n + 1 },
     ]);
+  });
+});
+
+describe('PGlite from assets preloaded by the start script', () => {
+  const dist = path.dirname(fileURLToPath(import.meta.resolve('@electric-sql/pglite')));
+  const holder = globalThis as Record<symbol, unknown>;
+  // The global exists at run time; the node types declare only its type namespace.
+  const wasm = (
+    globalThis as unknown as { WebAssembly: { compile(b: Uint8Array): Promise<WebAssembly.Module> } }
+  ).WebAssembly;
+  afterEach(() => {
+    delete holder[PGLITE_ASSETS];
+  });
+
+  it('opens with the compiled module and file bundle it is handed, and takes them once', async () => {
+    const taken: string[] = [];
+    const recorded = <T>(name: string, value: Promise<T>) => ({
+      // biome-ignore lint/suspicious/noThenProperty: a thenable that records being awaited
+      then: (ok: (v: T) => unknown, fail: (e: unknown) => unknown) => {
+        taken.push(name);
+        return value.then(ok, fail);
+      },
+    });
+    holder[PGLITE_ASSETS] = {
+      wasm: recorded('wasm', wasm.compile(readFileSync(path.join(dist, 'pglite.wasm')))),
+      data: recorded('data', Promise.resolve(readFileSync(path.join(dist, 'pglite.data')))),
+    };
+    db = await openDatabase({ dataDir: tempDir('tw-preload-') });
+    expect(taken.sort()).toEqual(['data', 'wasm']);
+    expect(holder[PGLITE_ASSETS]).toBeUndefined();
+    expect(await db.query('select count(*)::int as n from tasks', [])).toEqual([{ n: 0 }]);
+  });
+
+  it('loads its own files when the preload failed', async () => {
+    holder[PGLITE_ASSETS] = {
+      wasm: Promise.reject(new Error('no such file')),
+      data: Promise.reject(new Error('no such file')),
+    };
+    db = await openDatabase({ dataDir: tempDir('tw-preload-') });
+    expect(await db.query('select 1 as one', [])).toEqual([{ one: 1 }]);
   });
 });

@@ -10,6 +10,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { boundSql } from './insert-rows';
+import { takePreloadedPgliteAssets } from './pglite-assets';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -118,9 +119,11 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
   }
   const dataDir = opts.dataDir && opts.dataDir !== 'memory://' ? path.resolve(opts.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = dataDir
-    ? new PGlite(dataDir)
-    : new PGlite(opts.template ? { loadDataDir: opts.template } : undefined);
+  const assets = await takePreloadedPgliteAssets();
+  const client = new PGlite({
+    ...(dataDir ? { dataDir } : opts.template ? { loadDataDir: opts.template } : {}),
+    ...assets,
+  });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   if (!(await migrationsApplied(client, migrationsFolder)))
