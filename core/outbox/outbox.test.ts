@@ -151,6 +151,37 @@ describe.each(DATABASE_KINDS)('transactional outbox on %s', (kind) => {
     expect(bus.published.map((e) => e.sequence)).toEqual([1, 2]);
   });
 
+  it('a started relay takes orphans at its first poll, not at once, and lets the event loop turn between rounds', async () => {
+    database = await testDatabase(kind);
+    currentDatabase = database;
+    const keys = Array.from({ length: 5 }, () => randomUUID());
+    for (const key of keys) await database.db.transaction((tx) => writeOutbox(tx, eventsFor(key, 2)));
+    const bus = new RecordingBus();
+    const r = new OutboxRelay({ database, bus, log, pollMs: 1000 });
+    relays.push(r);
+    r.start();
+    // A restarted server binds its port and answers before it relays what its predecessor left.
+    await new Promise((res) => setTimeout(res, 300));
+    expect(bus.published).toHaveLength(0);
+    for (let i = 0; i < 100 && bus.published.length < 10; i++)
+      await new Promise((res) => setTimeout(res, 50));
+    expect(bus.published).toHaveLength(10);
+    // Between rounds the event loop turns (on PGlite a round alone would resolve in microtasks).
+    for (const key of keys) await database.db.transaction((tx) => writeOutbox(tx, eventsFor(key, 2)));
+    let turns = 0;
+    let drained = false;
+    const spin = () => {
+      if (drained) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    await r.drain();
+    drained = true;
+    expect(bus.published).toHaveLength(20);
+    expect(turns).toBeGreaterThan(0);
+  });
+
   it('several relays at once keep per-key order and publish each event once', async () => {
     database = await testDatabase(kind);
     currentDatabase = database;
