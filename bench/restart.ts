@@ -48,10 +48,10 @@ function start(
   if (startLine) {
     let out = '';
     proc.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const line of out.split('\n'))
-        if (line.includes('"startupMs"')) Object.assign(startLine, JSON.parse(line));
-      out = out.slice(out.lastIndexOf('\n') + 1);
+      // Whole lines only: a chunk can end in the middle of the start-up line.
+      const lines = (out + chunk.toString()).split('\n');
+      out = lines.pop() ?? '';
+      for (const line of lines) if (line.includes('"startupMs"')) Object.assign(startLine, JSON.parse(line));
     });
   }
   return proc;
