@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -49,6 +49,29 @@ const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 interface Proc {
   name: string;
   pid: number;
+}
+
+/**
+ * The services on this machine both runtimes share, by their command lines: the Kafka broker's JVM
+ * and every PostgreSQL process (the postmaster and its backends).
+ */
+function servicePids(): { name: string; pids: number[] }[] {
+  const kafka: number[] = [];
+  const pg: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.includes('kafka.Kafka')) kafka.push(Number(entry));
+      else if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres') pg.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return [
+    { name: 'Kafka broker', pids: kafka },
+    { name: 'PostgreSQL', pids: pg },
+  ];
 }
 
 /** CPU time (user + system) of a process in ms, or undefined once it is gone. */
@@ -96,6 +119,8 @@ interface Report {
   load: WrkResult;
   e2e: { p50: number; p99: number; audited: number; drainedMs: number };
   underLoad: { name: string; rssMb: number; cpuMsPerCreation: number; cpuPercent: number }[];
+  /** CPU of the shared services under the load, the same measure as `underLoad`. */
+  services: { name: string; cpuMsPerCreation: number; cpuPercent: number }[];
 }
 
 async function measure(
@@ -120,9 +145,14 @@ async function measure(
     const tag = `mb-${randomUUID().slice(0, 8)}`;
     let load!: WrkResult;
     const loadStarted = Date.now();
+    const services = servicePids();
+    const serviceCpu = (): Map<string, number> =>
+      new Map(services.map((s) => [s.name, s.pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)]));
+    const servicesBefore = serviceCpu();
     const loadCpu = await cpuDuring(procs(), async () => {
       load = await wrk(base, tag, seconds, connections);
     });
+    const servicesAfter = serviceCpu();
     const loadEnded = Date.now();
     // Every acknowledged task is audited; wait for the last ones (the drain time says how far behind).
     const deadline = Date.now() + 180_000;
@@ -159,6 +189,14 @@ async function measure(
         cpuMsPerCreation: Math.round((loadCpu.get(p.name)! / Math.max(1, acknowledged(load))) * 100) / 100,
         cpuPercent: Math.round(loadCpu.get(p.name)! / secondsLoaded / 10),
       })),
+      services: services.map(({ name }) => {
+        const used = servicesAfter.get(name)! - servicesBefore.get(name)!;
+        return {
+          name,
+          cpuMsPerCreation: Math.round((used / Math.max(1, acknowledged(load))) * 100) / 100,
+          cpuPercent: Math.round(used / secondsLoaded / 10),
+        };
+      }),
     };
   } finally {
     await db.end({ timeout: 5 });
@@ -181,6 +219,9 @@ function print(r: Report): void {
     console.log(
       `| ${p.name} | ${p.rssMb} | ${p.cpuPercent} | ${l?.rssMb ?? ''} | ${l?.cpuPercent ?? ''} | ${l?.cpuMsPerCreation ?? ''} |`,
     );
+  }
+  for (const s of r.services) {
+    console.log(`| _${s.name}_ (service) | | | | ${s.cpuPercent} | ${s.cpuMsPerCreation} |`);
   }
 }
 

@@ -50,6 +50,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['type', 'consumer', 'outcome'] as const,
     registers: [registry],
   });
+  const offsetCommits = new Counter({
+    name: 'taskwire_kafka_offset_commits_total',
+    help: 'Offset commits a Kafka consumer sent (each covers every partition it had handled records of), by consumer',
+    labelNames: ['consumer'] as const,
+    registers: [registry],
+  });
   const eventsDuplicate = new Counter({
     name: 'taskwire_events_duplicate_total',
     help: 'Deliveries skipped because the consumer had already processed the event',
@@ -82,6 +88,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     eventsDelivered,
     eventsFailed,
     eventsDuplicate,
+    offsetCommits,
     eventsStale,
     outboxPending,
     pushDeliveries,

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TaskCreated, TaskUpdated } from '../../events/catalog';
 import type { TaskwireEvent } from '../../events/define-event';
 import { createLogger } from '../../observability/logger';
+import { createMetrics } from '../../observability/metrics';
 import type { DeadLetter, DeadLetterSink } from '../../ports/bus';
 import { contractEvent, runBusContract } from './contract';
 import {
@@ -246,6 +247,88 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     const [dl] = await readRaw(`${namespace}.dead-letters`, 1);
     expect(dl!.value).toBe('not a cloudevent');
     expect(dl!.headers[DEAD_LETTER_HEADERS.reason]).toMatch(/^undecodable/);
+  });
+
+  it('commits the offsets handled within commitIntervalMs together, for every partition in one request', async () => {
+    const namespace = ns();
+    const metrics = createMetrics();
+    const got: TaskwireEvent[] = [];
+    const bus = makeBus(namespace, sink(), { metrics, commitIntervalMs: 200 });
+    bus.subscribe({
+      consumer: 'counted',
+      types: [TaskUpdated.type],
+      delivery: { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 10 },
+      deliver: async (e) => {
+        got.push(e);
+        return { status: 200 };
+      },
+    });
+    buses.push(bus);
+    await bus.start();
+    // Forty events one at a time, over three partitions: the consumer fetches most of them alone.
+    const started = Date.now();
+    const events = Array.from({ length: 40 }, (_, i) =>
+      contractEvent(TaskUpdated.type, `key-${i % 6}`, i + 1),
+    );
+    for (const e of events) {
+      await bus.publish([e]);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await waitFor('every event', () => got.length === events.length);
+    await new Promise((r) => setTimeout(r, 400));
+    const seconds = (Date.now() - started) / 1000;
+    const commits = (await metrics.offsetCommits.get()).values.find((v) => v.labels.consumer === 'counted');
+    // At most one commit per interval (plus the first and the last), not one per fetched batch.
+    expect(commits?.value ?? 0).toBeGreaterThan(0);
+    expect(commits!.value).toBeLessThanOrEqual(Math.ceil(seconds / 0.2) + 2);
+    expect(commits!.value).toBeLessThan(events.length / 2);
+    // And they cover everything handled: the group's committed offsets reach the end of each partition.
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({
+        groupId: `${namespace}.counted`,
+        topics: [`${namespace}.task-events`],
+      });
+      const total = committed!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
+      expect(total).toBe(events.length);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('stop commits what was handled: the next instance gets none of it again', async () => {
+    const namespace = ns();
+    const subscriber = (got: TaskwireEvent[]) => ({
+      consumer: 'stopping',
+      types: [TaskUpdated.type],
+      delivery: { retry: 1, backoffPolicy: 'linear' as const, backoffDelayMs: 10 },
+      deliver: async (e: TaskwireEvent) => {
+        got.push(e);
+        return { status: 200 };
+      },
+    });
+    const first: TaskwireEvent[] = [];
+    // A commit interval far longer than the test: only the stop can have committed.
+    const bus = makeBus(namespace, sink(), { commitIntervalMs: 600_000 });
+    bus.subscribe(subscriber(first));
+    await bus.start();
+    const events = Array.from({ length: 6 }, (_, i) => contractEvent(TaskUpdated.type, `key-${i}`, i + 1));
+    await bus.publish(events);
+    try {
+      await waitFor('the events', () => first.length === events.length);
+    } finally {
+      await bus.stop();
+    }
+    const later = contractEvent(TaskUpdated.type, 'key-later', 1);
+    const second: TaskwireEvent[] = [];
+    const next = makeBus(namespace, sink());
+    next.subscribe(subscriber(second));
+    buses.push(next);
+    await next.start();
+    await next.publish([later]);
+    await waitFor('the later event', () => second.some((e) => e.id === later.id));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(second.map((e) => e.id)).toEqual([later.id]);
   });
 
   it('a process killed mid-delivery: the next instance gets that event again, and everything after it', async () => {

@@ -56,7 +56,10 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** How long the broker holds a fetch open when there is nothing to read. Default 5 s (at most a quarter of the session timeout). */
   maxWaitMs?: number;
-  /** Longest delay between handling a record and committing its offset. Default 200 ms. */
+  /**
+   * Longest delay between handling a record and committing its offset. The offsets of every partition
+   * handled meanwhile go in that one commit. Default 200 ms.
+   */
   commitIntervalMs?: number;
   /** How long `healthy()` reuses its last answer. Default 5 s. */
   healthCacheMs?: number;
@@ -221,6 +224,23 @@ interface Group {
   restarting?: NodeJS.Timeout;
   /** The consumer crashed and kafkajs will not restart it. */
   dead: boolean;
+  commits: Commits;
+}
+
+/**
+ * A consumer group's offsets waiting to be committed. Committing after every fetched batch cost the
+ * broker one OffsetCommit per batch (most of its requests at a few hundred events a second); they
+ * are gathered instead, for every partition, and committed together at most `commitIntervalMs`
+ * after the first of them was handled.
+ */
+interface Commits {
+  /** The next offset to read of each partition with handled, uncommitted records (`partition topic`). */
+  handled: Map<string, { topic: string; partition: number; offset: string }>;
+  timer: NodeJS.Timeout | undefined;
+  /** The commit on its way (they go one at a time, in order). */
+  inFlight: Promise<void>;
+  /** Sends a commit through the consumer: the newest batch's `commitOffsetsIfNecessary`. */
+  send: EachBatchPayload['commitOffsetsIfNecessary'] | undefined;
 }
 
 /**
@@ -300,6 +320,7 @@ export class KafkaBus implements EventBus {
       topics,
       types: new Set(subscription.types),
       dead: false,
+      commits: { handled: new Map(), timer: undefined, inFlight: Promise.resolve(), send: undefined },
     });
   }
 
@@ -449,6 +470,12 @@ export class KafkaBus implements EventBus {
     });
     group.consumer = consumer;
     group.dead = false;
+    // A new consumer (a restart after a crash) sends its own commits; what the old one handled and
+    // did not commit is delivered again.
+    group.commits.handled.clear();
+    group.commits.send = undefined;
+    // Commit what was handled before the group reassigns partitions, so their new owners start after it.
+    consumer.on(consumer.events.REBALANCING, () => void this.#commitHandled(group));
     // Started means: joined, and (when a new group starts at the newest event) the start positions are
     // resolved (kafkajs asks the broker with ListOffsets before its first fetch); events published
     // afterwards are delivered. A group with committed offsets asks no ListOffsets: then the first
@@ -510,38 +537,23 @@ export class KafkaBus implements EventBus {
   async #eachBatch(group: Group, payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const { topic, partition } = batch;
-    // Offsets of handled records are committed at most `commitIntervalMs` late (at once before a
-    // backoff and at the end of the batch), so a crash redelivers little beyond the record in flight.
-    let handled: string | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    let committing: Promise<void> = Promise.resolve();
-    const commit = (): Promise<void> => {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (handled === undefined) return committing;
-      const offset = (BigInt(handled) + 1n).toString();
-      handled = undefined;
-      committing = committing
-        .catch(() => {})
-        .then(() =>
-          payload.commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] }),
-        );
-      return committing;
+    const commits = group.commits;
+    commits.send = payload.commitOffsetsIfNecessary;
+    const key = `${partition} ${topic}`;
+    const ctx: DeliveryContext = {
+      topic,
+      partition,
+      heartbeat,
+      commitHandled: () => this.#commitHandled(group),
     };
-    const commitSoon = () => {
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        commit().catch((err) =>
-          this.#opts.log.warn({ err, groupId: group.groupId, topic, partition }, 'offset commit failed'),
-        );
-      }, this.#opts.commitIntervalMs ?? 200);
-    };
-    const ctx: DeliveryContext = { topic, partition, heartbeat, commitHandled: commit };
     const items = batch.messages.map((message) => this.#classify(group, message));
     const done = (message: KafkaMessage) => {
       resolveOffset(message.offset);
-      handled = message.offset;
-      commitSoon();
+      commits.handled.set(key, { topic, partition, offset: (BigInt(message.offset) + 1n).toString() });
+      commits.timer ??= setTimeout(() => {
+        commits.timer = undefined;
+        void this.#commitHandled(group);
+      }, this.#opts.commitIntervalMs ?? 200);
     };
     try {
       let i = 0;
@@ -592,13 +604,42 @@ export class KafkaBus implements EventBus {
         i = j;
       }
     } finally {
-      // Whatever was handled is committed, also when the loop ends early (stop, rebalance).
-      if (isStale()) {
-        if (timer) clearTimeout(timer);
-      } else {
-        await commit();
-      }
+      // A partition taken away (rebalance, seek) commits nothing more: its new owner starts from the
+      // last commit, and the records handled since arrive there again (consumers deduplicate).
+      if (isStale()) commits.handled.delete(key);
+      else if (this.#abort.signal.aborted) await this.#commitHandled(group);
     }
+  }
+
+  /**
+   * Commits the offsets of the records handled so far, of every partition of the group in one request.
+   * Commits are queued, one at a time, so they reach the broker in order. Called by the group's timer
+   * at most `commitIntervalMs` after a record was handled, before a backoff, and at stop.
+   */
+  #commitHandled(group: Group): Promise<void> {
+    const commits = group.commits;
+    if (commits.timer) clearTimeout(commits.timer);
+    commits.timer = undefined;
+    const send = commits.send;
+    if (commits.handled.size === 0 || !send) return commits.inFlight;
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, offset } of commits.handled.values()) {
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition, offset });
+      byTopic.set(topic, list);
+    }
+    commits.handled.clear();
+    const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+    commits.inFlight = commits.inFlight.then(async () => {
+      try {
+        await send({ topics });
+        this.#opts.metrics?.offsetCommits.inc({ consumer: group.sub.consumer });
+      } catch (err) {
+        // Not retried: a record handled and not committed is delivered again (at least once).
+        this.#opts.log.warn({ err, groupId: group.groupId, topics }, 'offset commit failed');
+      }
+    });
+    return commits.inFlight;
   }
 
   #classify(group: Group, message: KafkaMessage): Classified {
@@ -772,6 +813,9 @@ export class KafkaBus implements EventBus {
         );
       });
     for (const g of this.#groups) if (g.restarting) clearTimeout(g.restarting);
+    // Offsets handled before the stop are committed before the consumers leave their groups (a
+    // delivery still running commits its own as it ends).
+    await within(Promise.all(this.#groups.map((g) => this.#commitHandled(g))), 'offset commits');
     await Promise.all(
       this.#groups.map((g) =>
         g.consumer ? within(g.consumer.disconnect(), `consumer ${g.groupId}`) : undefined,
