@@ -172,6 +172,11 @@ async function measure(
     const sorted = lags.map((x) => x.lag).sort((a, b) => a - b);
     const round = (n: number) => Math.round(n * 10) / 10;
     const secondsLoaded = (loadEnded - loadStarted) / 1000;
+    /** CPU ms used under the load, per acknowledged creation and as % of one core. */
+    const loadShare = (usedMs: number) => ({
+      cpuMsPerCreation: Math.round((usedMs / Math.max(1, acknowledged(load))) * 100) / 100,
+      cpuPercent: Math.round(usedMs / secondsLoaded / 10),
+    });
     return {
       runtime,
       startMs,
@@ -186,17 +191,12 @@ async function measure(
       underLoad: procs().map((p) => ({
         name: p.name,
         rssMb: rssMb(p.pid) ?? Number.NaN,
-        cpuMsPerCreation: Math.round((loadCpu.get(p.name)! / Math.max(1, acknowledged(load))) * 100) / 100,
-        cpuPercent: Math.round(loadCpu.get(p.name)! / secondsLoaded / 10),
+        ...loadShare(loadCpu.get(p.name)!),
       })),
-      services: services.map(({ name }) => {
-        const used = servicesAfter.get(name)! - servicesBefore.get(name)!;
-        return {
-          name,
-          cpuMsPerCreation: Math.round((used / Math.max(1, acknowledged(load))) * 100) / 100,
-          cpuPercent: Math.round(used / secondsLoaded / 10),
-        };
-      }),
+      services: services.map(({ name }) => ({
+        name,
+        ...loadShare(servicesAfter.get(name)! - servicesBefore.get(name)!),
+      })),
     };
   } finally {
     await db.end({ timeout: 5 });

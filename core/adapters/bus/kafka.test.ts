@@ -8,7 +8,7 @@ import { TaskCreated, TaskUpdated } from '../../events/catalog';
 import type { TaskwireEvent } from '../../events/define-event';
 import { createLogger } from '../../observability/logger';
 import { createMetrics } from '../../observability/metrics';
-import type { DeadLetter, DeadLetterSink } from '../../ports/bus';
+import type { DeadLetter, DeadLetterSink, Subscription } from '../../ports/bus';
 import { contractEvent, runBusContract } from './contract';
 import {
   DEAD_LETTER_HEADERS,
@@ -105,6 +105,19 @@ async function readRaw(topic: string, count: number, timeoutMs = 20_000) {
 function sink(): DeadLetterSink & { entries: DeadLetter[] } {
   const entries: DeadLetter[] = [];
   return { entries, record: async (e) => void entries.push(e) };
+}
+
+/** A subscription to task updates that records each event it gets and acknowledges it. */
+function recording(consumer: string, got: TaskwireEvent[], retry = 1): Subscription {
+  return {
+    consumer,
+    types: [TaskUpdated.type],
+    delivery: { retry, backoffPolicy: 'linear', backoffDelayMs: 10 },
+    deliver: async (e) => {
+      got.push(e);
+      return { status: 200 };
+    },
+  };
 }
 
 async function waitFor(what: string, cond: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -222,15 +235,7 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     const namespace = ns();
     const got: TaskwireEvent[] = [];
     const bus = makeBus(namespace, sink());
-    bus.subscribe({
-      consumer: 'robust',
-      types: [TaskUpdated.type],
-      delivery: { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 10 },
-      deliver: async (e) => {
-        got.push(e);
-        return { status: 200 };
-      },
-    });
+    bus.subscribe(recording('robust', got));
     buses.push(bus);
     await bus.start();
     const producer = kafka.producer();
@@ -254,15 +259,7 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     const metrics = createMetrics();
     const got: TaskwireEvent[] = [];
     const bus = makeBus(namespace, sink(), { metrics, commitIntervalMs: 200 });
-    bus.subscribe({
-      consumer: 'counted',
-      types: [TaskUpdated.type],
-      delivery: { retry: 1, backoffPolicy: 'linear', backoffDelayMs: 10 },
-      deliver: async (e) => {
-        got.push(e);
-        return { status: 200 };
-      },
-    });
+    bus.subscribe(recording('counted', got));
     buses.push(bus);
     await bus.start();
     // Forty events one at a time, over three partitions: the consumer fetches most of them alone.
@@ -298,19 +295,10 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
 
   it('stop commits what was handled: the next instance gets none of it again', async () => {
     const namespace = ns();
-    const subscriber = (got: TaskwireEvent[]) => ({
-      consumer: 'stopping',
-      types: [TaskUpdated.type],
-      delivery: { retry: 1, backoffPolicy: 'linear' as const, backoffDelayMs: 10 },
-      deliver: async (e: TaskwireEvent) => {
-        got.push(e);
-        return { status: 200 };
-      },
-    });
     const first: TaskwireEvent[] = [];
     // A commit interval far longer than the test: only the stop can have committed.
     const bus = makeBus(namespace, sink(), { commitIntervalMs: 600_000 });
-    bus.subscribe(subscriber(first));
+    bus.subscribe(recording('stopping', first));
     await bus.start();
     const events = Array.from({ length: 6 }, (_, i) => contractEvent(TaskUpdated.type, `key-${i}`, i + 1));
     await bus.publish(events);
@@ -322,7 +310,7 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     const later = contractEvent(TaskUpdated.type, 'key-later', 1);
     const second: TaskwireEvent[] = [];
     const next = makeBus(namespace, sink());
-    next.subscribe(subscriber(second));
+    next.subscribe(recording('stopping', second));
     buses.push(next);
     await next.start();
     await next.publish([later]);
@@ -373,15 +361,7 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
 
     const got: TaskwireEvent[] = [];
     const next = makeBus(namespace, sink());
-    next.subscribe({
-      consumer: 'crashy',
-      types: [TaskUpdated.type],
-      delivery: { retry: 3, backoffPolicy: 'linear', backoffDelayMs: 10 },
-      deliver: async (e) => {
-        got.push(e);
-        return { status: 200 };
-      },
-    });
+    next.subscribe(recording('crashy', got, 3));
     buses.push(next);
     await next.start();
     await waitFor('redelivery', () => got.length >= 4, 60_000);
