@@ -10,13 +10,12 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBrokers } from '../../core/adapters/bus/kafka';
-import { counter, newDatabase, sharedBrokers, sqlClient, waitFor } from '../kafka/support';
+import { counter, deleteNamespace, newDatabase, sharedBrokers, sqlClient, waitFor } from '../kafka/support';
 import { openStream } from '../support/sse';
 import {
   DaprMode,
   daprdBinary,
   daprdVersion,
-  deleteNamespace,
   type RunResources,
   waitForConsumerGroups,
   writeResources,

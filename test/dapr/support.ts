@@ -8,7 +8,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, KafkaJSProtocolError, logLevel } from 'kafkajs';
 import { stringify } from 'yaml';
 import { parseBrokers } from '../../core/adapters/bus/kafka';
 import { freePort, ROOT, tempDir } from '../support/server-process';
@@ -204,21 +204,6 @@ export class Sidecar {
   }
 }
 
-/** Deletes the topics and consumer groups of a run. */
-export async function deleteNamespace(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ brokers: parseBrokers(brokers), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => {});
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /**
  * Resolves once `count` consumer groups of the run are Stable with every member assigned: until
  * then daprd's Kafka consumers have not joined, and a broadcast subscription (initial offset
@@ -236,19 +221,28 @@ export async function waitForConsumerGroups(
     const deadline = Date.now() + timeoutMs;
     let last = '';
     while (Date.now() < deadline) {
-      const ids = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-      if (ids.length >= count) {
-        const { groups } = await admin.describeGroups(ids);
-        const stable = groups.filter(
-          (g) =>
-            g.state === 'Stable' &&
-            g.members.length > 0 &&
-            g.members.every((m) => m.memberAssignment.length > 0),
-        );
-        if (stable.length >= count) return stable.map((g) => g.groupId);
-        last = groups.map((g) => `${g.groupId}:${g.state}`).join(', ');
-      } else {
-        last = `${ids.length} groups: ${ids.join(', ')}`;
+      try {
+        const ids = (await admin.listGroups()).groups
+          .map((g) => g.groupId)
+          .filter((g) => g.startsWith(prefix));
+        if (ids.length >= count) {
+          const { groups } = await admin.describeGroups(ids);
+          const stable = groups.filter(
+            (g) =>
+              g.state === 'Stable' &&
+              g.members.length > 0 &&
+              g.members.every((m) => m.memberAssignment.length > 0),
+          );
+          if (stable.length >= count) return stable.map((g) => g.groupId);
+          last = groups.map((g) => `${g.groupId}:${g.state}`).join(', ');
+        } else {
+          last = `${ids.length} groups: ${ids.join(', ')}`;
+        }
+      } catch (err) {
+        // A fresh broker answers COORDINATOR_LOAD_IN_PROGRESS (and the like) while it loads the
+        // group coordinator's partitions: retriable, so ask again; anything else is a real error.
+        if (!(err instanceof KafkaJSProtocolError && err.retriable)) throw err;
+        last = err.message;
       }
       await new Promise((r) => setTimeout(r, 250));
     }

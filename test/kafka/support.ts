@@ -33,20 +33,23 @@ export function kafkaNamespace(brokers: string) {
   return {
     prefix,
     env: { KAFKA_TOPIC_PREFIX: prefix, KAFKA_GROUP_PREFIX: prefix },
-    async cleanup(): Promise<void> {
-      const admin = new Kafka({ brokers: parseBrokers(brokers), logLevel: logLevel.NOTHING }).admin();
-      await admin.connect();
-      try {
-        const { groups } = await admin.listGroups();
-        const ids = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-        if (ids.length > 0) await admin.deleteGroups(ids).catch(() => {});
-        const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
-      } finally {
-        await admin.disconnect();
-      }
-    },
+    cleanup: () => deleteNamespace(brokers, prefix),
   };
+}
+
+/** Deletes the topics and consumer groups whose names start with `prefix`. */
+export async function deleteNamespace(brokers: string, prefix: string): Promise<void> {
+  const admin = new Kafka({ brokers: parseBrokers(brokers), logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ids = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => {});
+    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function waitFor<T>(
