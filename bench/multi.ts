@@ -49,6 +49,22 @@ const TICK_HZ = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 interface Proc {
   name: string;
   pid: number;
+  /** Where its `/metrics` answers (function processes). */
+  url?: string;
+}
+
+/** The Kafka fetches a process's consumers sent so far (its `taskwire_kafka_fetches_total`), or undefined. */
+async function kafkaFetches(p: Proc): Promise<number | undefined> {
+  if (!p.url) return undefined;
+  try {
+    const text = await (await fetch(`${p.url}/metrics`)).text();
+    let sum: number | undefined;
+    for (const m of text.matchAll(/^taskwire_kafka_fetches_total\{[^}]*\} (\S+)$/gm))
+      sum = (sum ?? 0) + Number(m[1]);
+    return sum;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -118,7 +134,14 @@ interface Report {
   idle: { name: string; rssMb: number; cpuPercent: number }[];
   load: WrkResult;
   e2e: { p50: number; p99: number; audited: number; drainedMs: number };
-  underLoad: { name: string; rssMb: number; cpuMsPerCreation: number; cpuPercent: number }[];
+  underLoad: {
+    name: string;
+    rssMb: number;
+    cpuMsPerCreation: number;
+    cpuPercent: number;
+    /** Kafka fetches its consumers sent per second of load. */
+    fetchesPerSecond?: number;
+  }[];
   /** CPU of the shared services under the load, the same measure as `underLoad`. */
   services: { name: string; cpuMsPerCreation: number; cpuPercent: number }[];
 }
@@ -149,10 +172,12 @@ async function measure(
     const serviceCpu = (): Map<string, number> =>
       new Map(services.map((s) => [s.name, s.pids.reduce((sum, pid) => sum + (cpuMs(pid) ?? 0), 0)]));
     const servicesBefore = serviceCpu();
+    const fetchesBefore = await Promise.all(procs().map(kafkaFetches));
     const loadCpu = await cpuDuring(procs(), async () => {
       load = await wrk(base, tag, seconds, connections);
     });
     const servicesAfter = serviceCpu();
+    const fetchesAfter = await Promise.all(procs().map(kafkaFetches));
     const loadEnded = Date.now();
     // Every acknowledged task is audited; wait for the last ones (the drain time says how far behind).
     const deadline = Date.now() + 180_000;
@@ -188,11 +213,15 @@ async function measure(
         audited: lags.length,
         drainedMs: Math.max(0, Math.round(Math.max(...lags.map((x) => x.at)) - loadEnded)),
       },
-      underLoad: procs().map((p) => ({
-        name: p.name,
-        rssMb: rssMb(p.pid) ?? Number.NaN,
-        ...loadShare(loadCpu.get(p.name)!),
-      })),
+      underLoad: procs().map((p, i) => {
+        const fetches = (fetchesAfter[i] ?? Number.NaN) - (fetchesBefore[i] ?? Number.NaN);
+        return {
+          name: p.name,
+          rssMb: rssMb(p.pid) ?? Number.NaN,
+          ...loadShare(loadCpu.get(p.name)!),
+          ...(Number.isFinite(fetches) ? { fetchesPerSecond: Math.round(fetches / secondsLoaded) } : {}),
+        };
+      }),
       services: services.map(({ name }) => ({
         name,
         ...loadShare(servicesAfter.get(name)! - servicesBefore.get(name)!),
@@ -211,17 +240,17 @@ function print(r: Report): void {
       `p99 ${r.e2e.p99} ms, ${r.e2e.audited}/${acknowledged(r.load)} audited, the last ${r.e2e.drainedMs} ms after the load`,
   );
   console.log(
-    '| process | RSS idle MB | CPU idle % | RSS after load MB | CPU under load % | CPU ms per creation |',
+    '| process | RSS idle MB | CPU idle % | RSS after load MB | CPU under load % | CPU ms per creation | Kafka fetches/s |',
   );
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const p of r.idle) {
     const l = r.underLoad.find((x) => x.name === p.name);
     console.log(
-      `| ${p.name} | ${p.rssMb} | ${p.cpuPercent} | ${l?.rssMb ?? ''} | ${l?.cpuPercent ?? ''} | ${l?.cpuMsPerCreation ?? ''} |`,
+      `| ${p.name} | ${p.rssMb} | ${p.cpuPercent} | ${l?.rssMb ?? ''} | ${l?.cpuPercent ?? ''} | ${l?.cpuMsPerCreation ?? ''} | ${l?.fetchesPerSecond ?? ''} |`,
     );
   }
   for (const s of r.services) {
-    console.log(`| _${s.name}_ (service) | | | | ${s.cpuPercent} | ${s.cpuMsPerCreation} |`);
+    console.log(`| _${s.name}_ (service) | | | | ${s.cpuPercent} | ${s.cpuMsPerCreation} | |`);
   }
 }
 
@@ -287,7 +316,7 @@ async function main() {
         ...multi
           .state()!
           .processes.filter((p) => p.pid)
-          .map((p) => ({ name: p.name, pid: p.pid! })),
+          .map((p) => ({ name: p.name, pid: p.pid!, url: p.url })),
       ];
       const r = await measure(
         `multi-process over Kafka (npm run start:kafka), supervisor's own start-up ${supervisorSaid} ms`,

@@ -128,6 +128,12 @@ export const EnvSchema = z
      * soon as a record arrives). Default 5 s, at most a quarter of the session timeout.
      */
     KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).optional(),
+    /**
+     * Under load, how long the broker may gather records for a consumer whose last fetch brought some
+     * (64 KiB answer sooner): fewer, fuller fetches, each event at most this much later. An idle
+     * consumer long-polls as above, so a quiet topic's event still arrives at once. 0 turns it off.
+     */
+    KAFKA_FETCH_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(50),
     /** The Knative broker's address, injected by a SinkBinding. */
     K_SINK: optionalString,
     /** \`timer\`: this process runs its tick on a timer; \`external\`: a cron (PingSource, Dapr binding) calls POST /tick. */

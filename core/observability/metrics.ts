@@ -56,6 +56,12 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     labelNames: ['consumer'] as const,
     registers: [registry],
   });
+  const fetches = new Counter({
+    name: 'taskwire_kafka_fetches_total',
+    help: 'Fetch requests a Kafka consumer sent (each brings what arrived on its partitions), by consumer',
+    labelNames: ['consumer'] as const,
+    registers: [registry],
+  });
   const eventsDuplicate = new Counter({
     name: 'taskwire_events_duplicate_total',
     help: 'Deliveries skipped because the consumer had already processed the event',
@@ -89,6 +95,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}) {
     eventsFailed,
     eventsDuplicate,
     offsetCommits,
+    fetches,
     eventsStale,
     outboxPending,
     pushDeliveries,

@@ -70,6 +70,7 @@ export function kafkaOptions(env: Env): Omit<KafkaBusOptions, 'deadLetters' | 'l
     replicationFactor: env.KAFKA_REPLICATION_FACTOR,
     sessionTimeoutMs: env.KAFKA_SESSION_TIMEOUT_MS,
     ...(env.KAFKA_FETCH_MAX_WAIT_MS !== undefined ? { maxWaitMs: env.KAFKA_FETCH_MAX_WAIT_MS } : {}),
+    fetchLingerMs: env.KAFKA_FETCH_LINGER_MS,
     delayScale: env.RETRY_DELAY_SCALE,
   };
   if (env.KAFKA_SSL || env.KAFKA_SSL_CA_FILE) {

@@ -293,6 +293,48 @@ describe('KafkaBus on the wire', { timeout: 90_000 }, () => {
     }
   });
 
+  it('lingers after a fetch with records, long-polls after an empty one: a quiet topic’s event arrives at once', async () => {
+    const namespace = ns();
+    const metrics = createMetrics();
+    const got: { event: TaskwireEvent; at: number }[] = [];
+    // A linger far above the broker's latency, so its wait shows; an idle wait far above both.
+    const bus = makeBus(namespace, sink(), {
+      metrics,
+      fetchLingerMs: 1500,
+      maxWaitMs: 7000,
+      sessionTimeoutMs: 30_000,
+    });
+    bus.subscribe({
+      ...recording('lingering', []),
+      deliver: async (event) => {
+        got.push({ event, at: Date.now() });
+        return { status: 200 };
+      },
+    });
+    buses.push(bus);
+    await bus.start();
+    const fetches = async () =>
+      (await metrics.fetches.get()).values.find((v) => v.labels.consumer === 'lingering')?.value ?? 0;
+    const deliver = async (sequence: number) => {
+      const event = contractEvent(TaskUpdated.type, `key-${sequence}`, sequence);
+      const sent = Date.now();
+      await bus.publish([event]);
+      await waitFor(`event ${sequence}`, () => got.some((g) => g.event.id === event.id));
+      return got.find((g) => g.event.id === event.id)!.at - sent;
+    };
+    // The first event meets a long poll: the broker answers as soon as it arrives.
+    expect(await deliver(1)).toBeLessThan(1000);
+    // The fetch after one with records lingers: the next event waits for it to end.
+    expect(await deliver(2)).toBeGreaterThanOrEqual(1000);
+    // That fetch brought a record, so one more lingers and comes back empty; then the consumer is idle
+    // again: one long poll at a time (7 s), not a fetch every 1.5 s.
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = await fetches();
+    await new Promise((r) => setTimeout(r, 4000));
+    expect((await fetches()) - before).toBeLessThanOrEqual(1);
+    expect(await deliver(3)).toBeLessThan(1000);
+  });
+
   it('stop commits what was handled: the next instance gets none of it again', async () => {
     const namespace = ns();
     const first: TaskwireEvent[] = [];

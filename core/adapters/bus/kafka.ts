@@ -21,6 +21,7 @@ import type { Metrics } from '../../observability/metrics';
 import type { DeadLetterSink, EventBus, Subscription } from '../../ports/bus';
 import { Delivery, type Verdict } from './delivery';
 import './kafkajs-idle-fix';
+import { lingerFetches } from './kafkajs-fetch-linger';
 
 export interface KafkaBusOptions {
   /** Bootstrap servers, e.g. `['127.0.0.1:9092']` (KAFKA_BROKERS split on commas). */
@@ -56,6 +57,14 @@ export interface KafkaBusOptions {
   sessionTimeoutMs?: number;
   /** How long the broker holds a fetch open when there is nothing to read. Default 5 s (at most a quarter of the session timeout). */
   maxWaitMs?: number;
+  /**
+   * Under load, how long the broker may gather records for a consumer whose last fetch brought some
+   * (`fetchLingerBytes` answer sooner); a consumer whose last fetch was empty long-polls (`maxWaitMs`).
+   * Fewer, fuller fetches: each costs the consumer and the broker alike. 0 turns it off. Default 50 ms.
+   */
+  fetchLingerMs?: number;
+  /** Bytes that answer a lingering fetch before `fetchLingerMs` has passed. Default 64 KiB. */
+  fetchLingerBytes?: number;
   /**
    * Longest delay between handling a record and committing its offset. The offsets of every partition
    * handled meanwhile go in that one commit. Default 200 ms.
@@ -224,6 +233,8 @@ interface Group {
   restarting?: NodeJS.Timeout;
   /** The consumer crashed and kafkajs will not restart it. */
   dead: boolean;
+  /** Undoes the linger of the group's fetches. */
+  unlinger?: () => void;
   commits: Commits;
 }
 
@@ -470,12 +481,20 @@ export class KafkaBus implements EventBus {
     });
     group.consumer = consumer;
     group.dead = false;
+    const lingerMs = this.#opts.fetchLingerMs ?? 50;
+    group.unlinger?.();
+    group.unlinger =
+      lingerMs > 0
+        ? lingerFetches(group.groupId, { ms: lingerMs, bytes: this.#opts.fetchLingerBytes ?? 64 * 1024 })
+        : undefined;
     // A new consumer (a restart after a crash) sends its own commits; what the old one handled and
     // did not commit is delivered again.
     group.commits.handled.clear();
     group.commits.send = undefined;
     // Commit what was handled before the group reassigns partitions, so their new owners start after it.
     consumer.on(consumer.events.REBALANCING, () => void this.#commitHandled(group));
+    const fetched = this.#opts.metrics?.fetches.labels({ consumer: group.sub.consumer });
+    if (fetched) consumer.on(consumer.events.FETCH, () => fetched.inc());
     // Started means: joined, and (when a new group starts at the newest event) the start positions are
     // resolved (kafkajs asks the broker with ListOffsets before its first fetch); events published
     // afterwards are delivered. A group with committed offsets asks no ListOffsets: then the first
@@ -821,6 +840,7 @@ export class KafkaBus implements EventBus {
         g.consumer ? within(g.consumer.disconnect(), `consumer ${g.groupId}`) : undefined,
       ),
     );
+    for (const g of this.#groups) g.unlinger?.();
     const admin = this.#admin;
     const broadcast = this.#groups.filter((g) => g.sub.broadcast).map((g) => g.groupId);
     if (admin && broadcast.length > 0) {
