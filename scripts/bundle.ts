@@ -9,7 +9,7 @@
  *
  *   node --import tsx scripts/bundle.ts                  dependencies inlined (the image's default)
  *   node --import tsx scripts/bundle.ts --mode external  node_modules left external (needs node_modules)
- *   ... --out <dir>  --only <id,id>  --supervisor  --no-minify
+ *   ... --out <dir>  --only <id,id>  --supervisor  --no-minify  --sourcemap
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +27,11 @@ export interface BundleOptions {
   mode?: BundleMode;
   only?: string[];
   minify?: boolean;
+  /**
+   * Source maps beside the bundles (`index.mjs.map`, ...): read only by a process started with
+   * `--enable-source-maps`, or by a profile viewer.
+   */
+  sourcemap?: boolean;
   /** Also bundle the multi-process supervisor as `<out>/supervisor.mjs`. */
   supervisor?: boolean;
 }
@@ -135,6 +140,7 @@ export async function bundle(opts: BundleOptions = {}): Promise<BundleResult[]> 
     format: 'esm' as const,
     target: 'node20',
     minify: opts.minify ?? true,
+    ...(opts.sourcemap ? { sourcemap: 'linked' as const } : {}),
     keepNames: true,
     legalComments: 'none' as const,
     banner: { js: BANNER },
@@ -197,6 +203,7 @@ async function main(): Promise<void> {
     only: value('--only')?.split(','),
     supervisor: args.includes('--supervisor'),
     minify: !args.includes('--no-minify'),
+    sourcemap: args.includes('--sourcemap'),
   });
   const width = Math.max(...results.map((r) => r.id.length));
   for (const r of results)

@@ -87,8 +87,10 @@ if (reason) {
       const startedAt = Date.now();
       const result = spawnSync(
         process.execPath,
-        // Not minified: readable stack traces and profiles; the start costs about the same.
-        ['--import', 'tsx', 'scripts/bundle.ts', '--out', next, '--supervisor', '--no-minify'],
+        // Minified: V8 keeps every module's source text, and an idle function process held 82–88 MB
+        // with readable bundles against 77–78 minified. Function names are kept (esbuild's
+        // keepNames), and source maps lie beside the bundles for `--node-args=--enable-source-maps`.
+        ['--import', 'tsx', 'scripts/bundle.ts', '--out', next, '--supervisor', '--sourcemap'],
         { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] },
       );
       if (result.status !== 0) {
