@@ -163,6 +163,37 @@ export function dateRuleWarmUps(now: Date = new Date()): (() => void)[] {
   });
 }
 
+/**
+ * chrono over `text` with each run of whitespace cut to its first character, its results placed back
+ * on `text`. chrono's "2 hours ago / later" rules repeat a time unit with a connector of
+ * `\s{0,5},?(?:\s*and)?\s{0,5}` up to ten times, which backtracks exponentially over long runs of
+ * spaces — and the view has them wherever punctuation or an earlier match was blanked out: "the
+ * hours !! the hours !! …" twelve times took 4 s, one more pair 30 s. One space between words
+ * leaves those rules a handful of ways to split it.
+ */
+function parseSqueezed(text: string, ref: Date): ParsedResult[] {
+  let squeezed = '';
+  /** Where each character of `squeezed` (and its end) is in `text`. */
+  const at: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (i > 0 && SPACE.test(text[i]!) && SPACE.test(text[i - 1]!)) continue;
+    squeezed += text[i];
+    at.push(i);
+  }
+  if (squeezed.length === text.length) return casual.parse(text, ref, { forwardDate: true });
+  at.push(text.length);
+  const results = casual.parse(squeezed, ref, { forwardDate: true });
+  for (const r of results) {
+    const start = at[r.index]!;
+    const end = r.text.length > 0 ? at[r.index + r.text.length - 1]! + 1 : start;
+    (r as { index: number }).index = start;
+    (r as { text: string }).text = text.slice(start, end);
+  }
+  return results;
+}
+
+const SPACE = /\s/;
+
 export function findDates(view: string, ctx: DateContext): FoundDate[] {
   let work = view;
   const found: FoundDate[] = [];
@@ -191,7 +222,7 @@ export function findDates(view: string, ctx: DateContext): FoundDate[] {
     }
   }
   const ref = fakeLocalReference(ctx.now);
-  const results = casual.parse(work, ref, { forwardDate: true });
+  const results = parseSqueezed(work, ref);
   const adjectives: ParsedResult[] = [];
   const accept = (r: ParsedResult) => {
     const absorbed = absorbPrepositions(work, r.index);
