@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { freshDatabase } from '../test/support/harness';
 import { ServerProcess } from '../test/support/server-process';
+import { percentile } from './support/load';
 import { runWrk } from './support/wrk';
 
-const pct = (xs: number[], p: number) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 async function main() {
   const admin = process.env.TEST_DATABASE_URL;
   if (!admin)
@@ -45,11 +45,11 @@ async function main() {
     const xs = rows.map((x) => Number(x.inbound)).sort((a, b) => a - b);
     console.log(
       'inbound (sent → handler) ms: p50',
-      pct(xs, 50).toFixed(1),
+      percentile(xs, 50).toFixed(1),
       'p95',
-      pct(xs, 95).toFixed(1),
+      percentile(xs, 95).toFixed(1),
       'p99',
-      pct(xs, 99).toFixed(1),
+      percentile(xs, 99).toFixed(1),
       'max',
       xs.at(-1)!.toFixed(1),
       'n',

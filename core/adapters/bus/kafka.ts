@@ -344,6 +344,12 @@ export class KafkaBus implements EventBus {
       await admin.connect();
       if (this.#opts.createTopics !== false) await this.#createTopics(admin);
       await this.#connectProducer();
+      const lingerMs = this.#opts.fetchLingerMs ?? 50;
+      if (lingerMs > 0) {
+        const linger = { ms: lingerMs, bytes: this.#opts.fetchLingerBytes ?? 64 * 1024 };
+        // For every consumer of a group, also one restarted after a crash; undone at stop.
+        for (const g of this.#groups) g.unlinger = lingerFetches(g.groupId, linger);
+      }
       await Promise.all(this.#groups.map((g) => this.#runConsumer(g)));
       this.#state = 'running';
     } catch (err) {
@@ -481,12 +487,6 @@ export class KafkaBus implements EventBus {
     });
     group.consumer = consumer;
     group.dead = false;
-    const lingerMs = this.#opts.fetchLingerMs ?? 50;
-    group.unlinger?.();
-    group.unlinger =
-      lingerMs > 0
-        ? lingerFetches(group.groupId, { ms: lingerMs, bytes: this.#opts.fetchLingerBytes ?? 64 * 1024 })
-        : undefined;
     // A new consumer (a restart after a crash) sends its own commits; what the old one handled and
     // did not commit is delivered again.
     group.commits.handled.clear();
