@@ -30,6 +30,7 @@ import { FUNCTIONS } from '../functions';
 import type { TaskwireFunction } from '../functions/_runtime/define-function';
 import { allowedMethods, unmatchedResponse } from '../functions/_runtime/methods';
 import { buildOpenApi } from '../functions/_runtime/openapi';
+import { addAcceptors } from './acceptors';
 import { listen } from './bound-socket';
 import { mountWeb } from './web';
 
@@ -340,6 +341,16 @@ export async function startGateway(source: Environment = processEnvironment()): 
   });
   const { server } = gateway;
   const port = await listen(server, { host: env.HOST, port: env.PORT, from: env.LISTEN_SOCKET });
+  const acceptors = addAcceptors(server, env.HTTP_ACCEPTORS, (err) =>
+    console.log(
+      JSON.stringify({
+        level: 40,
+        time: Date.now(),
+        msg: 'one acceptor only: no duplicates of the listening socket',
+        err: err.message,
+      }),
+    ),
+  );
   console.log(
     JSON.stringify({
       level: 30,
@@ -354,6 +365,7 @@ export async function startGateway(source: Environment = processEnvironment()): 
   const stop = () => {
     if (stopping) return;
     stopping = true;
+    acceptors.close();
     server.close(() => {
       gateway.close();
       void tracing.shutdown().finally(() => process.exit(0));

@@ -27,6 +27,7 @@ import type { Deps } from '../functions/_runtime/deps';
 import { createBaseApp, mountRoutes } from '../functions/_runtime/http-app';
 import { instantiate } from '../functions/_runtime/instance';
 import { deliverBatchInProcess, deliverInProcess } from '../functions/_runtime/invoke';
+import { type Acceptors, addAcceptors } from './acceptors';
 import { createBus } from './profiles/bus';
 import { openSseHub } from './sse-hub';
 import { TickScheduler } from './tick-scheduler';
@@ -57,7 +58,11 @@ export interface Host {
   relay: OutboxRelay;
   /** Runs one tick function now, as its timer would. */
   tick(id: string): Promise<unknown>;
-  listen(): Promise<{ url: string; port: number }>;
+  /**
+   * Listens on HOST:PORT. The extra acceptors (HTTP_ACCEPTORS) join in the background: `acceptors.ready`
+   * says when.
+   */
+  listen(): Promise<{ url: string; port: number; server: Server; acceptors: Acceptors }>;
   stop(): Promise<void>;
 }
 
@@ -127,6 +132,7 @@ export async function createHost(opts: HostOptions): Promise<Host> {
     ],
   });
   let server: Server | undefined;
+  let acceptors: Acceptors | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
   // Before the routes: Hono runs handlers in the order they were added, and a route that answers
@@ -164,13 +170,18 @@ export async function createHost(opts: HostOptions): Promise<Host> {
       const info = await new Promise<AddressInfo>((resolve) => {
         server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (i) => resolve(i)) as Server;
       });
+      const added = addAcceptors(server!, env.HTTP_ACCEPTORS, (err) =>
+        log.warn({ err: err.message }, 'one acceptor only: no duplicates of the listening socket'),
+      );
+      acceptors = added;
       const host = info.address.includes(':') ? `[${info.address}]` : info.address;
-      return { url: `http://${host}:${info.port}`, port: info.port };
+      return { url: `http://${host}:${info.port}`, port: info.port, server: server!, acceptors: added };
     },
     async stop() {
       scheduler.stop();
       for (const close of closers) close();
 
+      acceptors?.close();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

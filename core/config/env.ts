@@ -52,6 +52,12 @@ export const EnvSchema = z
      * over its IPC channel (HOST and PORT then only describe it). Unset: bind HOST:PORT.
      */
     LISTEN_SOCKET: z.enum(['supervisor']).optional(),
+    /**
+     * Listening handles of the public HTTP server (the embedded host, the gateway): each accepts one new
+     * connection per event-loop turn, so under load a burst of connections gets in this many times
+     * faster (runtime/acceptors.ts). 1 turns it off.
+     */
+    HTTP_ACCEPTORS: z.coerce.number().int().min(1).max(1024).default(64),
     DATA_DIR: z.string().min(1).default('./data'),
     DATABASE_URL: optionalString,
     /**
@@ -311,6 +317,8 @@ export const GatewayEnvSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** \`supervisor\`: listen on the socket the multi-process supervisor hands over (see EnvSchema). */
   LISTEN_SOCKET: z.enum(['supervisor']).optional(),
+  /** Listening handles of the gateway's socket (see EnvSchema). */
+  HTTP_ACCEPTORS: z.coerce.number().int().min(1).max(1024).default(64),
   /** The built web app; default `web/dist` under the working directory. */
   WEB_DIR: optionalString,
 });
