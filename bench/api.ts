@@ -1,7 +1,8 @@
 /**
  * Task creations end to end (HTTP → validation → insert + outbox → audit applied) on PGlite and
- * PostgreSQL at 50 and 500 connections, next to the ceiling — a bare node:http JSON POST server —
- * and a bare Hono JSON route, measured in the same run. Load from wrk (apt-get install wrk).
+ * PostgreSQL at 50 and 500 connections, next to the ceiling — a bare node:http JSON POST server —,
+ * the same server with 64 acceptors (runtime/acceptors.ts) and a bare Hono JSON route with 64 (as
+ * Taskwire listens), measured in the same run. Load from wrk (apt-get install wrk).
  *
  *   node --import tsx bench/api.ts [--seconds 10] [--only pglite|postgres|bare, or several: bare,pglite]
  */
@@ -116,12 +117,26 @@ async function main() {
   if (!only || only.has('bare')) {
     await measure(
       'bare node:http (ceiling)',
-      new ServerProcess({ PORT: String(await freePort()) }, 'bench/support/bare-node-server.ts'),
+      new ServerProcess(
+        { PORT: String(await freePort()), HTTP_ACCEPTORS: '1' },
+        'bench/support/bare-node-server.ts',
+      ),
       '/bare',
     );
     await measure(
-      'bare Hono route',
-      new ServerProcess({ PORT: String(await freePort()) }, 'bench/support/bare-server.ts'),
+      'bare node:http, 64 acceptors',
+      new ServerProcess(
+        { PORT: String(await freePort()), HTTP_ACCEPTORS: '64' },
+        'bench/support/bare-node-server.ts',
+      ),
+      '/bare',
+    );
+    await measure(
+      'bare Hono route, 64 acceptors',
+      new ServerProcess(
+        { PORT: String(await freePort()), HTTP_ACCEPTORS: '64' },
+        'bench/support/bare-server.ts',
+      ),
       '/bare',
     );
   }

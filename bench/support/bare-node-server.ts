@@ -1,8 +1,12 @@
-/** The ceiling: a bare node:http server that parses a JSON POST and answers 201 with JSON. */
+/**
+ * The ceiling: a bare node:http server that parses a JSON POST and answers 201 with JSON. With
+ * HTTP_ACCEPTORS > 1 it listens on that many handles, as Taskwire's servers do (runtime/acceptors.ts).
+ */
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { addAcceptors } from '../../runtime/acceptors';
 
-createServer((req, res) => {
+const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/ready') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
     return;
@@ -15,4 +19,7 @@ createServer((req, res) => {
       .writeHead(201, { 'content-type': 'application/json' })
       .end(JSON.stringify({ id: randomUUID(), ...body }));
   });
-}).listen(Number(process.env.PORT), '127.0.0.1');
+});
+server.listen(Number(process.env.PORT), '127.0.0.1', () => {
+  addAcceptors(server, Number(process.env.HTTP_ACCEPTORS ?? 1), (err) => console.error(err.message));
+});
