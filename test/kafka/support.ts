@@ -9,10 +9,9 @@ import { existsSync, openSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Kafka, logLevel } from 'kafkajs';
 import postgres from 'postgres';
-import { parseBrokers } from '../../core/adapters/bus/kafka';
 import { freshDatabase } from '../support/harness';
+import { deleteNamespaces } from '../support/kafka-namespace';
 import { ROOT, tempDir } from '../support/server-process';
 
 export function sharedBrokers(): string {
@@ -38,18 +37,8 @@ export function kafkaNamespace(brokers: string) {
 }
 
 /** Deletes the topics and consumer groups whose names start with `prefix`. */
-export async function deleteNamespace(brokers: string, prefix: string): Promise<void> {
-  const admin = new Kafka({ brokers: parseBrokers(brokers), logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
-    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => {});
-    const topics = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-  } finally {
-    await admin.disconnect();
-  }
+export function deleteNamespace(brokers: string, prefix: string): Promise<void> {
+  return deleteNamespaces(brokers, [prefix]);
 }
 
 export async function waitFor<T>(

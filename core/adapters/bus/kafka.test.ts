@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { CloudEvent, Kafka as CloudEventsKafka } from 'cloudevents';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deleteNamespaces } from '../../../test/support/kafka-namespace';
 import { TaskCreated, TaskUpdated } from '../../events/catalog';
 import type { TaskwireEvent } from '../../events/define-event';
 import { createLogger } from '../../observability/logger';
@@ -47,19 +48,14 @@ function makeBus(namespace: string, deadLetters: DeadLetterSink, extra: Partial<
   });
 }
 
-afterAll(async () => {
-  await admin.connect();
-  try {
-    const prefixes = [...namespaces].map((n) => `${n}.`);
-    const topics = (await admin.listTopics()).filter((t) => prefixes.some((p) => t.startsWith(p)));
-    if (topics.length > 0) await admin.deleteTopics({ topics });
-    const { groups } = await admin.listGroups();
-    const ids = groups.map((g) => g.groupId).filter((g) => prefixes.some((p) => g.startsWith(p)));
-    if (ids.length > 0) await admin.deleteGroups(ids).catch(() => {});
-  } finally {
-    await admin.disconnect();
-  }
-}, 60_000);
+afterAll(
+  () =>
+    deleteNamespaces(
+      brokersEnv,
+      [...namespaces].map((n) => `${n}.`),
+    ),
+  60_000,
+);
 
 runBusContract('kafka', ({ namespace, deadLetters }) => makeBus(namespace, deadLetters), {
   capabilities: { durable: true, distributed: true, batching: true },
