@@ -115,30 +115,15 @@ async function main() {
     `# ${os.cpus().length}× ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${seconds}s per step`,
   );
   if (!only || only.has('bare')) {
-    await measure(
-      'bare node:http (ceiling)',
-      new ServerProcess(
-        { PORT: String(await freePort()), HTTP_ACCEPTORS: '1' },
-        'bench/support/bare-node-server.ts',
-      ),
-      '/bare',
-    );
-    await measure(
-      'bare node:http, 64 acceptors',
-      new ServerProcess(
-        { PORT: String(await freePort()), HTTP_ACCEPTORS: '64' },
-        'bench/support/bare-node-server.ts',
-      ),
-      '/bare',
-    );
-    await measure(
-      'bare Hono route, 64 acceptors',
-      new ServerProcess(
-        { PORT: String(await freePort()), HTTP_ACCEPTORS: '64' },
-        'bench/support/bare-server.ts',
-      ),
-      '/bare',
-    );
+    const bare: [target: string, script: string, acceptors: string][] = [
+      ['bare node:http (ceiling)', 'bench/support/bare-node-server.ts', '1'],
+      ['bare node:http, 64 acceptors', 'bench/support/bare-node-server.ts', '64'],
+      ['bare Hono route, 64 acceptors', 'bench/support/bare-server.ts', '64'],
+    ];
+    for (const [target, script, acceptors] of bare) {
+      const env = { PORT: String(await freePort()), HTTP_ACCEPTORS: acceptors };
+      await measure(target, new ServerProcess(env, script), '/bare');
+    }
   }
   if (!only || only.has('postgres')) {
     const admin = execFileSync('bash', ['scripts/postgres.sh', 'start'], { encoding: 'utf8' })
